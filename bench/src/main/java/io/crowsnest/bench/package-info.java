@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks and the replay benchmark. */
+package io.crowsnest.bench;

@@ -1,0 +1,5 @@
+package io.crowsnest.decoders.flow;
+
+/** Placeholder: implemented in the flow-table commit. */
+public final class FlowTable {
+}

@@ -1,0 +1,2 @@
+/** Suricata-compatible rules, the multi-pattern prefilter, evaluation and the alert model. */
+package io.crowsnest.detection;
