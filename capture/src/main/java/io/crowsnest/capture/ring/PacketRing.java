@@ -1,0 +1,81 @@
+package io.crowsnest.capture.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.crowsnest.decoders.Packet;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import com.lmax.disruptor.TimeoutException;
+
+/**
+ * The ring that hands packets from one packet source to the detection workers: an LMAX
+ * Disruptor over pre-allocated {@link Packet} slots. The source copies each packet's bytes
+ * straight into a claimed slot, decodes it there and publishes it; every worker sees every
+ * slot and handles only the packets whose flow hash maps to it (see {@link WorkerSelector}).
+ *
+ * <p>Memory ordering: the Disruptor's sequence barrier gives the handoff its happens-before
+ * edge. {@link #publish(long)} is a store-release of the producer cursor after all the writes
+ * to the slot; a worker's wait on the barrier is a load-acquire of that cursor, so the slot's
+ * plain fields are visible to it without volatile fields on {@link Packet}. The producer only
+ * reuses a slot after every worker's sequence (read with acquire semantics by the gating
+ * logic) has passed it, so a worker never sees a slot being overwritten under it.
+ */
+public final class PacketRing {
+    private final Disruptor<Packet> disruptor;
+    private final RingBuffer<Packet> ring;
+
+    /**
+     * @param size         number of slots, a power of two
+     * @param slotCapacity bytes per slot; longer packets are truncated by the source (and counted)
+     * @param workers      one handler per worker thread
+     */
+    @SuppressWarnings("unchecked")
+    public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
+                      ThreadFactory threadFactory) {
+        if (Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("ring size must be a power of two, got " + size);
+        }
+        this.disruptor = new Disruptor<>(() -> new Packet(slotCapacity), size, threadFactory,
+                ProducerType.SINGLE, new BlockingWaitStrategy());
+        this.disruptor.handleEventsWith(workers.toArray(new EventHandler[0]));
+        this.ring = disruptor.start();
+    }
+
+    /** Claims the next slot (blocks while the ring is full). Producer thread only. */
+    public long claim() {
+        return ring.next();
+    }
+
+    /** Claims the next slot if one is free, else returns -1 (live capture counts that as a ring drop). */
+    public long tryClaim() {
+        return ring.hasAvailableCapacity(1) ? ring.next() : -1;
+    }
+
+    public Packet slot(long sequence) {
+        return ring.get(sequence);
+    }
+
+    /** Makes the slot visible to the workers (store-release of the cursor). */
+    public void publish(long sequence) {
+        ring.publish(sequence);
+    }
+
+    /** Slots currently filled and not yet consumed by the slowest worker. */
+    public long occupancy() {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    /** Waits until the workers consumed everything published, then stops them. */
+    public void drainAndStop(long timeout, TimeUnit unit) throws TimeoutException {
+        disruptor.shutdown(timeout, unit);
+    }
+
+    /** Stops the workers after they consumed everything published. */
+    public void drainAndStop() {
+        disruptor.shutdown();
+    }
+}
