@@ -1,0 +1,68 @@
+package io.crowsnest.detection.prefilter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects fast patterns and compiles them into one {@link MultiPatternMatcher}.
+ *
+ * <p>Ids are handed out in insertion order, starting at 0. Adding the same bytes twice returns two ids; both
+ * are reported by the matcher (they share one automaton state). Not thread-safe; the built matcher is
+ * immutable and independent of the builder (later {@code add}s do not affect it).
+ */
+public final class PatternSetBuilder {
+    /** Default cap on the dense (full-DFA) part of the state table, in table entries (4M ints = 16 MiB). */
+    public static final int DEFAULT_DENSE_BUDGET = 1 << 22;
+
+    private final List<byte[]> patterns = new ArrayList<>();
+    private final List<Boolean> nocase = new ArrayList<>();
+    private int denseBudget = DEFAULT_DENSE_BUDGET;
+
+    /**
+     * Adds a pattern and returns its id.
+     *
+     * @param pattern non-empty bytes (copied)
+     * @param nocase  true to match any ASCII case ({@code A-Z == a-z}); false for exact bytes
+     */
+    public int add(byte[] pattern, boolean nocase) {
+        if (pattern == null || pattern.length == 0) {
+            throw new IllegalArgumentException("a fast pattern must be at least one byte");
+        }
+        patterns.add(pattern.clone());
+        this.nocase.add(nocase);
+        return patterns.size() - 1;
+    }
+
+    /** Number of patterns added so far. */
+    public int size() {
+        return patterns.size();
+    }
+
+    /**
+     * Caps the number of dense state-table entries (states x alphabet classes). States beyond the cap, in
+     * breadth-first order (so the deepest ones), are stored sparsely with failure links. Mainly for memory
+     * control of very large sets and for tests.
+     */
+    public PatternSetBuilder denseBudget(int entries) {
+        if (entries < 1) {
+            throw new IllegalArgumentException("dense budget must be >= 1");
+        }
+        this.denseBudget = entries;
+        return this;
+    }
+
+    public MultiPatternMatcher build() {
+        int n = patterns.size();
+        byte[][] p = patterns.toArray(new byte[0][]);
+        boolean[] nc = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            nc[i] = nocase.get(i);
+        }
+        return AhoCorasickMatcher.build(p, nc, denseBudget);
+    }
+
+    @Override
+    public String toString() {
+        return "PatternSetBuilder[" + patterns.size() + " patterns, denseBudget=" + denseBudget + "]";
+    }
+}
