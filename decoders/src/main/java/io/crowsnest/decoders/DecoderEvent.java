@@ -64,7 +64,22 @@ public enum DecoderEvent {
     GRE_WRONG_VERSION("decoder.gre.wrong_version"),
     GRE_UNKNOWN_PAYLOAD_TYPE("decoder.gre.unknown_payload_type"),
     IPIP_PKT_TOO_SMALL("decoder.ipip.pkt_too_small"),
-    TUNNEL_TOO_DEEP("decoder.tunnel.too_deep");
+    TUNNEL_TOO_DEEP("decoder.tunnel.too_deep"),
+    // ---- added with the protocol decoders (appended: existing ordinals are unchanged) ----
+    IPRAW_INVALID_IP_VERSION("decoder.ipraw.invalid_ip_version"),
+    IPV6_EXTHDR_DUPL_HH("decoder.ipv6.exthdr_dupl_hh"),
+    IPV6_EXTHDR_DUPL_RH("decoder.ipv6.exthdr_dupl_rh"),
+    IPV6_EXTHDR_DUPL_DH("decoder.ipv6.exthdr_dupl_dh"),
+    IPV6_EXTHDR_DUPL_AH("decoder.ipv6.exthdr_dupl_ah"),
+    IPV6_EXTHDR_USELESS_FH("decoder.ipv6.exthdr_useless_fh"),
+    IPV6_RH_TYPE_0("decoder.ipv6.rh_type_0"),
+    PPPOE_PKT_TOO_SMALL("decoder.pppoe.pkt_too_small"),
+    PPPOE_WRONG_CODE("decoder.pppoe.wrong_code"),
+    PPP_PKT_TOO_SMALL("decoder.ppp.pkt_too_small"),
+    PPP_UNSUP_PROTO("decoder.ppp.unsup_proto"),
+    GRE_VERSION0_RECUR("decoder.gre.version0_recur"),
+    GRE_VERSION0_FLAGS("decoder.gre.version0_flags"),
+    GRE_VERSION0_MALFORMED_SRE_HDR("decoder.gre.version0_malformed_sre_hdr");
 
     private final String eventName;
 

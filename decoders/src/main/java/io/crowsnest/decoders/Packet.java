@@ -82,6 +82,14 @@ public final class Packet {
     public int tcpFlags;
     public long tcpSeq, tcpAck;
     public int tcpWindow;
+    /** TCP options present: bit {@code k} set for option kind {@code k} (kinds >= 63 share bit 63). */
+    public long tcpOptionKinds;
+    /** TCP MSS option value, -1 when absent or invalid. */
+    public int tcpMss = -1;
+    /** TCP window scale option shift, -1 when absent or invalid. */
+    public int tcpWindowScale = -1;
+    /** TCP timestamp option values (valid when bit 8 of {@link #tcpOptionKinds} is set). */
+    public long tcpTsVal, tcpTsEcr;
     /** ICMP/ICMPv6 type and code, -1 when not ICMP. */
     public int icmpType = -1, icmpCode = -1;
     /** ICMP echo identifier / sequence, -1 when the message has none. */
@@ -147,6 +155,10 @@ public final class Packet {
         tcpFlags = 0;
         tcpSeq = tcpAck = 0;
         tcpWindow = 0;
+        tcpOptionKinds = 0;
+        tcpMss = -1;
+        tcpWindowScale = -1;
+        tcpTsVal = tcpTsEcr = 0;
         icmpType = icmpCode = -1;
         icmpId = icmpSeq = -1;
         payloadOffset = 0;

@@ -32,6 +32,8 @@ public final class Flow {
     /** Suricata-style 64-bit flow id, unique within the run (never 0 for a live flow). */
     public long flowId;
     public int tcpState;
+    /** The TCP flow was picked up without a handshake (mid-stream). */
+    public boolean midstream;
     /** Packets have been seen from the client / from the server. */
     public boolean seenToServer, seenToClient;
     public long firstSeenNanos, lastSeenNanos;
@@ -85,6 +87,7 @@ public final class Flow {
         hash = 0;
         flowId = 0;
         tcpState = TCP_NONE;
+        midstream = false;
         seenToServer = seenToClient = false;
         firstSeenNanos = lastSeenNanos = 0;
         pktsToServer = pktsToClient = bytesToServer = bytesToClient = 0;
