@@ -27,6 +27,7 @@ import com.lmax.disruptor.TimeoutException;
 public final class PacketRing {
     private final Disruptor<Packet> disruptor;
     private final RingBuffer<Packet> ring;
+    private final CountingExceptionHandler<Packet> errors;
 
     /**
      * @param size         number of slots, a power of two
@@ -36,13 +37,28 @@ public final class PacketRing {
     @SuppressWarnings("unchecked")
     public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
                       ThreadFactory threadFactory) {
+        this(size, slotCapacity, workers, threadFactory, System.err);
+    }
+
+    @SuppressWarnings("unchecked")
+    public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
+                      ThreadFactory threadFactory, java.io.PrintStream err) {
         if (Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two, got " + size);
         }
         this.disruptor = new Disruptor<>(() -> new Packet(slotCapacity), size, threadFactory,
                 ProducerType.SINGLE, new BlockingWaitStrategy());
-        this.disruptor.handleEventsWith(workers.toArray(new EventHandler[0]));
+        this.errors = new CountingExceptionHandler<>("detection worker", err);
+        this.disruptor.setDefaultExceptionHandler(errors);
+        StartedHandlers<Packet> gated = new StartedHandlers<>(workers);
+        this.disruptor.handleEventsWith(gated.handlers().toArray(new EventHandler[0]));
         this.ring = disruptor.start();
+        gated.awaitRunning();
+    }
+
+    /** Packets whose handling threw (counted, reported once, the worker carried on). */
+    public long workerFailures() {
+        return errors.failures();
     }
 
     /** Claims the next slot (blocks while the ring is full). Producer thread only. */

@@ -1,0 +1,256 @@
+package io.crowsnest.detection.engine;
+
+import io.crowsnest.decoders.Packet;
+import io.crowsnest.decoders.flow.FlowFlags;
+import io.crowsnest.detection.inspect.ContentMatch;
+import io.crowsnest.detection.prefilter.MultiPatternMatcher;
+import io.crowsnest.detection.prefilter.PatternSetBuilder;
+import io.crowsnest.detection.rules.Signature;
+import io.crowsnest.detection.threshold.ThresholdStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The compiled rule set: signatures sorted in Suricata's order (action, flowbits set before read, priority,
+ * sid) and grouped by packet protocol and flow direction; each group has a multi-pattern prefilter over the
+ * signatures' fast patterns. Immutable and shared by all workers; each worker uses its own
+ * {@link #newContext() DetectionContext}. Threshold state is shared (thread-safe).
+ */
+public final class DetectionEngine {
+    static final int PROTO_BUCKETS = 6; // tcp, udp, icmp4, icmp6, other ip, non-ip
+    static final int DIR_BUCKETS = 3;   // to_server, to_client, no flow direction
+    static final String[] PROTO_NAMES = {"tcp", "udp", "icmp", "icmpv6", "ip-other", "non-ip"};
+    static final String[] DIR_NAMES = {"toserver", "toclient", "nodir"};
+
+    /** Default cap of alerts per packet (Suricata packet-alert-max). */
+    public static final int DEFAULT_MAX_ALERTS = 15;
+
+    final Signature[] sigs;
+    final Group[] groups = new Group[PROTO_BUCKETS * DIR_BUCKETS];
+    final ThresholdStore thresholds = new ThresholdStore();
+    final int maxGroupSize;
+    final int maxPatterns;
+    private final int flowbitCount;
+    private final int ipOnlyCount, prefilterCount, fastPatternCount;
+    private final List<DetectionContext> contexts = new CopyOnWriteArrayList<>();
+    int maxAlertsPerPacket = DEFAULT_MAX_ALERTS;
+
+    static final class Group {
+        final String name;
+        final int[] ipOnly;
+        final int[] always;
+        final MultiPatternMatcher matcher;
+        final int[][] patternSigs;
+        final int size;
+
+        Group(String name, int[] ipOnly, int[] always, MultiPatternMatcher matcher, int[][] patternSigs, int size) {
+            this.name = name;
+            this.ipOnly = ipOnly;
+            this.always = always;
+            this.matcher = matcher;
+            this.patternSigs = patternSigs;
+            this.size = size;
+        }
+    }
+
+    /** Suricata's signature order. */
+    public static final Comparator<Signature> ORDER = Comparator
+            .comparingInt((Signature s) -> s.actionType().order())
+            .thenComparingInt(s -> -s.flowbitsOrderClass())
+            .thenComparingInt(Signature::priority)
+            .thenComparingLong(Signature::sid)
+            .thenComparingInt(Signature::gid);
+
+    private DetectionEngine(List<Signature> list) {
+        List<Signature> sorted = new ArrayList<>(list);
+        sorted.sort(ORDER);
+        sigs = sorted.toArray(new Signature[0]);
+        int fb = 0, ipo = 0, pf = 0;
+        for (int i = 0; i < sigs.length; i++) {
+            sigs[i].setNum(i);
+            fb = Math.max(fb, sigs[i].maxFlowbit() + 1);
+            if (sigs[i].isIpOnly()) {
+                ipo++;
+            } else if (sigs[i].fastPattern() != null) {
+                pf++;
+            }
+        }
+        flowbitCount = fb;
+        ipOnlyCount = ipo;
+        prefilterCount = pf;
+        int maxSize = 0, maxPat = 0, fps = 0;
+        for (int pb = 0; pb < PROTO_BUCKETS; pb++) {
+            for (int db = 0; db < DIR_BUCKETS; db++) {
+                List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>();
+                Map<String, Integer> patIndex = new HashMap<>();
+                List<List<Integer>> patSigs = new ArrayList<>();
+                PatternSetBuilder builder = new PatternSetBuilder();
+                int size = 0;
+                for (Signature s : sigs) {
+                    if (!inProto(s, pb) || !inDir(s, db)) {
+                        continue;
+                    }
+                    size++;
+                    if (s.isIpOnly()) {
+                        ipOnly.add(s.num());
+                        continue;
+                    }
+                    ContentMatch fp = s.fastPattern();
+                    if (fp == null) {
+                        always.add(s.num());
+                        continue;
+                    }
+                    byte[] bytes = fp.fastPatternBytes();
+                    String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
+                    Integer id = patIndex.get(key);
+                    if (id == null) {
+                        id = builder.add(bytes, fp.nocase);
+                        patIndex.put(key, id);
+                        while (patSigs.size() <= id) {
+                            patSigs.add(new ArrayList<>());
+                        }
+                    }
+                    patSigs.get(id).add(s.num());
+                }
+                MultiPatternMatcher m = null;
+                int[][] ps = new int[0][];
+                if (!patIndex.isEmpty()) {
+                    m = builder.build();
+                    ps = new int[Math.max(m.patternCount(), patSigs.size())][];
+                    for (int i = 0; i < ps.length; i++) {
+                        ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
+                    }
+                    maxPat = Math.max(maxPat, m.patternCount());
+                    fps += patIndex.size();
+                }
+                maxSize = Math.max(maxSize, size);
+                groups[pb * DIR_BUCKETS + db] = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
+                        toArray(ipOnly), toArray(always), m, ps, size);
+            }
+        }
+        maxGroupSize = maxSize;
+        maxPatterns = maxPat;
+        fastPatternCount = fps;
+    }
+
+    /** Sorts, groups and compiles the signatures. */
+    public static DetectionEngine build(List<Signature> signatures) {
+        return new DetectionEngine(signatures);
+    }
+
+    /** A new per-worker context (not thread-safe: one per thread). */
+    public DetectionContext newContext() {
+        DetectionContext c = new DetectionContext(this);
+        contexts.add(c);
+        return c;
+    }
+
+    /** Caps alerts per packet (Suricata packet-alert-max, default 15); the lowest-ordered signatures are kept. */
+    public DetectionEngine maxAlertsPerPacket(int max) {
+        this.maxAlertsPerPacket = Math.max(1, max);
+        return this;
+    }
+
+    /** Signatures in evaluation order ({@code get(s.num()) == s}). */
+    public List<Signature> signatures() {
+        return Collections.unmodifiableList(java.util.Arrays.asList(sigs));
+    }
+
+    /** Number of flowbit names used; size flows with {@link #flowbitWords()} longs. */
+    public int flowbitCount() {
+        return flowbitCount;
+    }
+
+    /** Number of flowint variables used (no flowint keyword yet: 0). */
+    public int flowintCount() {
+        return 0;
+    }
+
+    public int flowbitWords() {
+        return Math.max(1, (flowbitCount + 63) >>> 6);
+    }
+
+    public ThresholdStore thresholds() {
+        return thresholds;
+    }
+
+    /** Group sizes by name ("tcp/toserver" …). */
+    public Map<String, Integer> groupSizes() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (Group g : groups) {
+            m.put(g.name, g.size);
+        }
+        return m;
+    }
+
+    public EngineStats stats() {
+        long packets = 0, cand = 0, candMatch = 0, eval = 0, matched = 0, alerts = 0, budget = 0;
+        for (DetectionContext c : contexts) {
+            packets += c.packets;
+            cand += c.prefilterCandidates;
+            candMatch += c.prefilterMatches;
+            eval += c.evaluated;
+            matched += c.matched;
+            alerts += c.alerts;
+            budget += c.ictx.budgetExhausted;
+        }
+        return new EngineStats(sigs.length, ipOnlyCount, prefilterCount, fastPatternCount, groupSizes(), packets,
+                cand, candMatch, eval, matched, alerts, budget);
+    }
+
+    Group group(Packet p, int flowFlags) {
+        int pb;
+        if (p.ipVersion == 0) {
+            pb = 5;
+        } else {
+            switch (p.ipProto) {
+                case 6: pb = 0; break;
+                case 17: pb = 1; break;
+                case 1: pb = 2; break;
+                case 58: pb = 3; break;
+                default: pb = 4;
+            }
+        }
+        int db = (flowFlags & FlowFlags.TO_SERVER) != 0 ? 0 : (flowFlags & FlowFlags.TO_CLIENT) != 0 ? 1 : 2;
+        return groups[pb * DIR_BUCKETS + db];
+    }
+
+    private static boolean inProto(Signature s, int pb) {
+        switch (s.proto()) {
+            case TCP: return pb == 0;
+            case UDP: return pb == 1;
+            case ICMP: return pb == 2 || pb == 3;
+            case ICMPV4: return pb == 2;
+            case ICMPV6: return pb == 3;
+            case SCTP: return pb == 4;
+            case IP: return pb <= 4;
+            default: return true;
+        }
+    }
+
+    private static boolean inDir(Signature s, int db) {
+        int d = s.flowDirection();
+        if (d == FlowFlags.TO_SERVER) {
+            return db == 0;
+        }
+        if (d == FlowFlags.TO_CLIENT) {
+            return db == 1;
+        }
+        return true;
+    }
+
+    private static int[] toArray(List<Integer> l) {
+        int[] a = new int[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = l.get(i);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,251 @@
+package io.crowsnest.detection.rules;
+
+import io.crowsnest.detection.inspect.ContentMatch;
+import io.crowsnest.detection.inspect.PacketCondition;
+import io.crowsnest.detection.inspect.PayloadElement;
+import io.crowsnest.detection.inspect.PostMatch;
+import io.crowsnest.detection.threshold.ThresholdSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded rule. Built by {@link RuleLoader} (the keyword classes fill it through the mutators, which are
+ * for parse time only) and read-only afterwards. Thread-safe to read once built.
+ */
+public final class Signature {
+    /** Protocol of the rule header. */
+    public enum Proto {
+        TCP(6), UDP(17), ICMP(1), ICMPV4(1), ICMPV6(58), SCTP(132), IP(-1), PKTHDR(-2);
+
+        public final int number;
+
+        Proto(int number) {
+            this.number = number;
+        }
+
+        /** Does a packet with this IP protocol number (0 when not IP) fall under the rule protocol? */
+        public boolean matches(int ipVersion, int ipProto) {
+            switch (this) {
+                case PKTHDR: return true;
+                case IP: return ipVersion != 0;
+                case ICMP: return ipVersion != 0 && (ipProto == 1 || ipProto == 58);
+                default: return ipVersion != 0 && ipProto == number;
+            }
+        }
+    }
+
+    // ---- identity / output ----------------------------------------------------------------------
+    private long sid;
+    private int gid = 1;
+    private int rev;
+    private String msg = "";
+    private Action action;
+    private Classification classification;
+    private int explicitPriority;
+    private final Map<String, List<String>> metadata = new LinkedHashMap<>();
+    private final List<String> references = new ArrayList<>();
+    private String target;
+    private String sourceFile;
+    private int sourceLine;
+    private String text;
+
+    // ---- header ---------------------------------------------------------------------------------
+    private Proto proto;
+    private AddressSet src = AddressSet.ANY, dst = AddressSet.ANY;
+    private PortSet srcPorts = PortSet.ANY, dstPorts = PortSet.ANY;
+    private boolean bidirectional;
+
+    // ---- options --------------------------------------------------------------------------------
+    private final List<PacketCondition> conditions = new ArrayList<>();
+    private final List<PayloadElement> payload = new ArrayList<>();
+    private final List<PostMatch> postMatches = new ArrayList<>();
+    private boolean noalert;
+    private ThresholdSpec threshold;
+    private ThresholdSpec detectionFilter;
+    /** FlowFlags TO_SERVER / TO_CLIENT the rule requires (from {@code flow:}), 0 for either. */
+    private int flowDirection;
+    private boolean ipOnlyIncompatible;
+    private int flowbitsReads, flowbitsWrites;
+    private boolean flowbitsOnlySet = true;
+    private int maxFlowbit = -1;
+
+    // ---- engine ---------------------------------------------------------------------------------
+    private int num = -1;
+    private ContentMatch fastPattern;
+    private PayloadElement[] payloadArray;
+    private PacketCondition[] conditionArray;
+    private PostMatch[] postMatchArray;
+
+    public Signature() {}
+
+    // ---- getters (EVE writer and engine) --------------------------------------------------------
+    public long sid() { return sid; }
+    public int gid() { return gid; }
+    public int rev() { return rev; }
+    public String msg() { return msg; }
+    /** The action word as EVE prints it ("alert", "drop", "pass", "reject" …). */
+    public String action() { return action == null ? null : action.word(); }
+    public Action actionType() { return action; }
+    /** Classtype short name, or null. */
+    public String classtype() { return classification == null ? null : classification.name(); }
+    /** The classification description (EVE "category"), "" when no classtype. */
+    public String category() { return classification == null ? "" : classification.description(); }
+    /** Explicit {@code priority:} over the classtype's, 3 when neither (Suricata's default). */
+    public int priority() {
+        if (explicitPriority > 0) {
+            return explicitPriority;
+        }
+        return classification != null ? classification.priority() : 3;
+    }
+    /** EVE alert.severity (= {@link #priority()}). */
+    public int severity() { return priority(); }
+    /** Metadata key to values, in rule order. */
+    public Map<String, List<String>> metadata() { return Collections.unmodifiableMap(metadata); }
+    public List<String> references() { return Collections.unmodifiableList(references); }
+    /** "src_ip", "dest_ip" or null. */
+    public String target() { return target; }
+    public String sourceFile() { return sourceFile; }
+    public int sourceLine() { return sourceLine; }
+    /** The rule text as loaded (continuation lines joined). */
+    public String text() { return text; }
+    public Proto proto() { return proto; }
+    public AddressSet src() { return src; }
+    public AddressSet dst() { return dst; }
+    public PortSet srcPorts() { return srcPorts; }
+    public PortSet dstPorts() { return dstPorts; }
+    public boolean bidirectional() { return bidirectional; }
+    public List<PacketCondition> conditions() { return Collections.unmodifiableList(conditions); }
+    public List<PayloadElement> payload() { return Collections.unmodifiableList(payload); }
+    public List<PostMatch> postMatches() { return Collections.unmodifiableList(postMatches); }
+    public boolean noalert() { return noalert; }
+    public ThresholdSpec threshold() { return threshold; }
+    public ThresholdSpec detectionFilter() { return detectionFilter; }
+    public int flowDirection() { return flowDirection; }
+    public int flowbitsReads() { return flowbitsReads; }
+    public int flowbitsWrites() { return flowbitsWrites; }
+    public int maxFlowbit() { return maxFlowbit; }
+    /** Engine-internal order number (position in the sorted signature array), -1 before the engine is built. */
+    public int num() { return num; }
+    public ContentMatch fastPattern() { return fastPattern; }
+
+    /**
+     * Suricata's IP-only: only addresses (ports any) and IP-only compatible keywords (msg, classtype,
+     * metadata, flowbits:set, threshold …). Such a rule is evaluated on the first packet of each flow direction.
+     */
+    public boolean isIpOnly() {
+        return !ipOnlyIncompatible && payload.isEmpty() && conditions.isEmpty() && srcPorts.isAny()
+                && dstPorts.isAny() && flowbitsOnlySet && flowDirection == 0
+                && proto != Proto.PKTHDR;
+    }
+
+    /** Suricata sig-order flowbits class: 3 set-only, 2 set+read, 1 read-only, 0 none (higher runs first). */
+    public int flowbitsOrderClass() {
+        if (flowbitsWrites > 0 && flowbitsReads == 0) {
+            return 3;
+        }
+        if (flowbitsWrites > 0) {
+            return 2;
+        }
+        return flowbitsReads > 0 ? 1 : 0;
+    }
+
+    // ---- parse-time mutators --------------------------------------------------------------------
+    public void setSid(long sid) { this.sid = sid; }
+    public void setGid(int gid) { this.gid = gid; }
+    public void setRev(int rev) { this.rev = rev; }
+    public void setMsg(String msg) { this.msg = msg; }
+    public void setAction(Action action) { this.action = action; }
+    public void setClassification(Classification c) { this.classification = c; }
+    public void setExplicitPriority(int p) { this.explicitPriority = p; }
+    public void addMetadata(String key, String value) {
+        metadata.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    public void addReference(String ref) { references.add(ref); }
+    public void setTarget(String target) { this.target = target; }
+    public void setSource(String file, int line, String text) {
+        this.sourceFile = file;
+        this.sourceLine = line;
+        this.text = text;
+    }
+    public void setHeader(Proto proto, AddressSet src, PortSet sp, boolean bidirectional, AddressSet dst, PortSet dp) {
+        this.proto = proto;
+        this.src = src;
+        this.srcPorts = sp;
+        this.bidirectional = bidirectional;
+        this.dst = dst;
+        this.dstPorts = dp;
+    }
+    public void addCondition(PacketCondition c) { conditions.add(c); }
+    public void addPayload(PayloadElement e) { payload.add(e); }
+    public void addPostMatch(PostMatch m) { postMatches.add(m); }
+    public void setNoalert() { this.noalert = true; }
+    public void setThreshold(ThresholdSpec t) { this.threshold = t; }
+    public void setDetectionFilter(ThresholdSpec t) { this.detectionFilter = t; }
+    public void requireFlowDirection(int flowFlag) { this.flowDirection |= flowFlag; }
+    public void markNotIpOnly() { this.ipOnlyIncompatible = true; }
+    /** Records flowbits use for ordering and IP-only classification. */
+    public void noteFlowbits(boolean read, boolean write, boolean setOnly, int index) {
+        if (read) {
+            flowbitsReads++;
+        }
+        if (write) {
+            flowbitsWrites++;
+        }
+        if (!setOnly) {
+            flowbitsOnlySet = false;
+        }
+        maxFlowbit = Math.max(maxFlowbit, index);
+    }
+
+    /** The last content of the payload list, or null. */
+    public ContentMatch lastContent() {
+        for (int i = payload.size() - 1; i >= 0; i--) {
+            if (payload.get(i) instanceof ContentMatch c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The last payload element, or null. */
+    public PayloadElement lastPayload() {
+        return payload.isEmpty() ? null : payload.get(payload.size() - 1);
+    }
+
+    // ---- engine side ----------------------------------------------------------------------------
+    /** Freezes the option lists into arrays and picks the fast pattern; called by the loader. */
+    public void finish() {
+        payloadArray = payload.toArray(new PayloadElement[0]);
+        io.crowsnest.detection.inspect.PayloadInspector.link(payloadArray);
+        conditionArray = conditions.toArray(new PacketCondition[0]);
+        postMatchArray = postMatches.toArray(new PostMatch[0]);
+        fastPattern = null;
+        for (PayloadElement e : payload) {
+            if (e instanceof ContentMatch c && c.fastPattern && !c.negated) {
+                fastPattern = c;
+                break;
+            }
+        }
+        if (fastPattern == null) {
+            for (PayloadElement e : payload) {
+                if (e instanceof ContentMatch c && !c.negated
+                        && (fastPattern == null || c.pattern.length > fastPattern.pattern.length)) {
+                    fastPattern = c;
+                }
+            }
+        }
+    }
+
+    public void setNum(int num) { this.num = num; }
+    public PayloadElement[] payloadArray() { return payloadArray; }
+    public PacketCondition[] conditionArray() { return conditionArray; }
+    public PostMatch[] postMatchArray() { return postMatchArray; }
+
+    @Override
+    public String toString() {
+        return gid + ":" + sid + ":" + rev + " " + msg;
+    }
+}

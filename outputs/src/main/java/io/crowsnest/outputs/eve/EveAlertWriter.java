@@ -1,0 +1,137 @@
+package io.crowsnest.outputs.eve;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.crowsnest.decoders.TunnelType;
+import io.crowsnest.detection.alert.Alert;
+import io.crowsnest.detection.alert.AlertOutput;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes alerts as EVE JSON lines with Suricata's field names, through Jackson's streaming
+ * generator (one reused generator, no object mapping). Single-threaded: the alert writer
+ * thread owns it.
+ */
+public final class EveAlertWriter implements AlertOutput {
+    private final OutputStream out;
+    private final JsonGenerator gen;
+    private long written;
+
+    public EveAlertWriter(OutputStream out) throws IOException {
+        this.out = out;
+        JsonFactory factory = JsonFactory.builder().build();
+        this.gen = factory.createGenerator(out, JsonEncoding.UTF8);
+        // one object per line: no separator between root values, each line ends in '\n'
+        this.gen.setPrettyPrinter(new MinimalPrettyPrinter(""));
+        this.gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
+
+    /** Opens {@code dir/eve.json} for appending, creating the directory. */
+    public static EveAlertWriter open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve("eve.json"),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+        return new EveAlertWriter(os);
+    }
+
+    @Override
+    public void write(Alert a) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("timestamp", EveFormat.timestamp(a.tsSeconds, a.tsNanos));
+        if (a.hasFlow) {
+            gen.writeNumberField("flow_id", a.flowId);
+        }
+        gen.writeNumberField("pcap_cnt", a.pcapCount);
+        gen.writeStringField("event_type", "alert");
+        gen.writeStringField("src_ip", EveFormat.address(a.ipVersion, a.srcHi, a.srcLo));
+        boolean ports = a.ipProto == 6 || a.ipProto == 17 || a.ipProto == 132;
+        if (ports) {
+            gen.writeNumberField("src_port", a.srcPort);
+        }
+        gen.writeStringField("dest_ip", EveFormat.address(a.ipVersion, a.dstHi, a.dstLo));
+        if (ports) {
+            gen.writeNumberField("dest_port", a.dstPort);
+        }
+        gen.writeStringField("proto", EveFormat.proto(a.ipProto));
+        if (a.icmpType >= 0 && (a.ipProto == 1 || a.ipProto == 58)) {
+            gen.writeNumberField("icmp_type", a.icmpType);
+            gen.writeNumberField("icmp_code", a.icmpCode);
+        }
+        if (a.hasFlow) {
+            gen.writeStringField("direction", a.toServer ? "to_server" : "to_client");
+        }
+        if (a.tunnelType != TunnelType.NONE) {
+            writeTunnel(a);
+        }
+        gen.writeObjectFieldStart("alert");
+        gen.writeStringField("action", a.action);
+        gen.writeNumberField("gid", a.gid);
+        gen.writeNumberField("signature_id", a.sid);
+        gen.writeNumberField("rev", a.rev);
+        gen.writeStringField("signature", a.msg);
+        gen.writeStringField("category", a.category);
+        gen.writeNumberField("severity", a.severity);
+        if (a.metadata != null && !a.metadata.isEmpty()) {
+            gen.writeObjectFieldStart("metadata");
+            for (Map.Entry<String, List<String>> e : a.metadata.entrySet()) {
+                gen.writeArrayFieldStart(e.getKey());
+                for (String v : e.getValue()) {
+                    gen.writeString(v);
+                }
+                gen.writeEndArray();
+            }
+            gen.writeEndObject();
+        }
+        gen.writeEndObject();
+        gen.writeEndObject();
+        gen.writeRaw('\n');
+        written++;
+    }
+
+    private void writeTunnel(Alert a) throws IOException {
+        gen.writeObjectFieldStart("tunnel");
+        gen.writeStringField("src_ip", EveFormat.address(a.outerIpVersion, a.outerSrcHi, a.outerSrcLo));
+        boolean ports = a.outerProto == 6 || a.outerProto == 17;
+        if (ports) {
+            gen.writeNumberField("src_port", a.outerSrcPort);
+        }
+        gen.writeStringField("dest_ip", EveFormat.address(a.outerIpVersion, a.outerDstHi, a.outerDstLo));
+        if (ports) {
+            gen.writeNumberField("dest_port", a.outerDstPort);
+        }
+        gen.writeStringField("proto", EveFormat.proto(a.outerProto));
+        gen.writeNumberField("depth", a.tunnelDepth);
+        gen.writeStringField("type", TunnelType.name(a.tunnelType));
+        if (a.tunnelId >= 0 && (a.tunnelType == TunnelType.VXLAN || a.tunnelType == TunnelType.GENEVE)) {
+            gen.writeNumberField("vni", a.tunnelId);
+        } else if (a.tunnelId >= 0 && a.tunnelType == TunnelType.GRE) {
+            gen.writeNumberField("key", a.tunnelId);
+        }
+        gen.writeEndObject();
+    }
+
+    public long written() {
+        return written;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        gen.flush();
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        gen.close();
+        out.close();
+    }
+}

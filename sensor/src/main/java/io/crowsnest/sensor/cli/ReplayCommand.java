@@ -1,0 +1,98 @@
+package io.crowsnest.sensor.cli;
+
+import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.sensor.replay.ReplayOptions;
+import io.crowsnest.sensor.replay.ReplayResult;
+import io.crowsnest.sensor.replay.ReplayRunner;
+import io.crowsnest.sensor.replay.ReplaySummary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code crowsnest replay FILE...}: offline detection over pcap/pcapng files. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Run detection over pcap/pcapng capture files and write EVE JSON alerts.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:an input could not be read (truncated or corrupt capture, missing file)",
+                "2:usage error, or rule errors with --strict"})
+public final class ReplayCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files (pcap or pcapng).")
+    List<Path> files;
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file to load (repeatable); adds to the shipped rules.")
+    List<Path> rules = new java.util.ArrayList<>();
+
+    @Option(names = "--no-default-rules", description = "Do not load the shipped rules from signatures/.")
+    boolean noDefaultRules;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("crowsnest-out");
+
+    @Option(names = "--checksum", paramLabel = "auto|all|none",
+            description = "Checksum validation: auto (like Suricata's capture-file default), all, none (default: ${DEFAULT-VALUE}).")
+    String checksum = "auto";
+
+    @Option(names = "--midstream", description = "Pick up TCP sessions without a handshake as established.")
+    boolean midstream;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Override a rule variable, e.g. HOME_NET=[10.0.0.0/8] (repeatable).")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--workers", paramLabel = "N", description = "Detection worker threads (default: cores - 1, at least 1).")
+    Integer workers;
+
+    @Option(names = "--strict", description = "Exit 2 when any rule fails to load.")
+    boolean strict;
+
+    @Option(names = "--no-progress", description = "Never draw the progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        ReplayOptions o = new ReplayOptions();
+        o.files.addAll(files);
+        o.ruleFiles.addAll(rules);
+        o.defaultRules = !noDefaultRules;
+        o.outDir = out;
+        o.checksum = parseChecksum(checksum);
+        o.midstream = midstream;
+        o.variables.putAll(set);
+        if (workers != null) {
+            if (workers < 1 || workers > 256) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be between 1 and 256, got " + workers);
+            }
+            o.workers = workers;
+        }
+        o.strict = strict;
+        o.progress = !noProgress && System.console() != null;
+        ReplayResult r = new ReplayRunner(o, System.err).run();
+        for (String e : r.inputErrors) {
+            System.err.println("crowsnest: error: " + e);
+        }
+        if (r.exitCode == ReplayResult.EXIT_USAGE) {
+            System.err.println("crowsnest: " + r.ruleErrors.size() + " rule(s) failed to load (--strict)");
+            return r.exitCode;
+        }
+        ReplaySummary.print(r, o, System.out);
+        return r.exitCode;
+    }
+
+    private DecoderConfig.ChecksumMode parseChecksum(String v) {
+        switch (v) {
+            case "auto": return DecoderConfig.ChecksumMode.AUTO;
+            case "all": return DecoderConfig.ChecksumMode.ALL;
+            case "none": return DecoderConfig.ChecksumMode.NONE;
+            default:
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--checksum must be auto, all or none, got '" + v + "'");
+        }
+    }
+}

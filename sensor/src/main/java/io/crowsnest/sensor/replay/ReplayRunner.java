@@ -1,0 +1,196 @@
+package io.crowsnest.sensor.replay;
+
+import io.crowsnest.capture.file.CaptureFileReader;
+import io.crowsnest.capture.file.CaptureFormatException;
+import io.crowsnest.capture.ring.PacketRing;
+import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.decoders.DecoderEvent;
+import io.crowsnest.decoders.Packet;
+import io.crowsnest.decoders.PacketDecoder;
+import io.crowsnest.decoders.flow.FlowTable;
+import io.crowsnest.decoders.flow.FlowTableConfig;
+import io.crowsnest.detection.alert.AlertOutput;
+import io.crowsnest.detection.engine.DetectionEngine;
+import io.crowsnest.outputs.eve.EveAlertWriter;
+import io.crowsnest.sensor.pipeline.AlertRing;
+import io.crowsnest.sensor.pipeline.AlertWriterHandler;
+import io.crowsnest.sensor.pipeline.DetectionWorker;
+import io.crowsnest.sensor.rules.LoadedRules;
+import io.crowsnest.sensor.rules.RuleSetLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Offline replay: capture files → reader (copy into ring slot, decode) → packet ring → N
+ * detection workers (flows pinned by hash) → alert ring → EVE writer.
+ */
+public final class ReplayRunner {
+    private final ReplayOptions options;
+    private final PrintStream err;
+
+    public ReplayRunner(ReplayOptions options, PrintStream err) {
+        this.options = options;
+        this.err = err;
+    }
+
+    public ReplayResult run() throws IOException {
+        ReplayResult result = new ReplayResult();
+        LoadedRules rules = RuleSetLoader.load(options.defaultRules, options.ruleFiles, options.variables, err);
+        result.rulesTotal = rules.total();
+        result.rulesLoaded = rules.signatures().size();
+        result.ruleErrors.addAll(rules.errorLines());
+        if (options.strict && !rules.errorLines().isEmpty()) {
+            result.exitCode = ReplayResult.EXIT_USAGE;
+            return result;
+        }
+        DetectionEngine engine = DetectionEngine.build(rules.signatures());
+
+        List<AlertOutput> outputs = new ArrayList<>();
+        outputs.add(EveAlertWriter.open(options.outDir));
+        AlertWriterHandler writer = new AlertWriterHandler(outputs, err);
+        AlertRing alertRing = new AlertRing(4096, writer, threads("crowsnest-alerts"), err);
+
+        int n = Math.max(1, options.workers);
+        List<DetectionWorker> workers = new ArrayList<>();
+        FlowTableConfig flowConfig = new FlowTableConfig(options.maxFlowsPerWorker, 30, 300, 10,
+                options.midstream, engine.flowbitCount(), engine.flowintCount());
+        for (int i = 0; i < n; i++) {
+            workers.add(new DetectionWorker(i, n, new FlowTable(flowConfig, i), engine.newContext(), alertRing));
+        }
+        PacketRing ring = new PacketRing(options.ringSize, options.slotCapacity, workers, threads("crowsnest-worker"), err);
+        DecoderConfig decoderConfig = DecoderConfig.defaults();
+        long[] eventCounts = new long[DecoderEvent.count()];
+
+        PacketDecoder decoder = null;
+        long started = System.nanoTime();
+        long packets = 0, bytes = 0, truncated = 0;
+        ReplayProgress progress = options.progress ? new ReplayProgress(options.files, err) : null;
+        try {
+            for (int fileIndex = 0; fileIndex < options.files.size(); fileIndex++) {
+                Path file = options.files.get(fileIndex);
+                try (CaptureFileReader reader = CaptureFileReader.open(file)) {
+                    DecoderConfig.ChecksumMode mode = options.checksum == DecoderConfig.ChecksumMode.AUTO
+                            ? ChecksumProbe.decide(file, decoderConfig) : options.checksum;
+                    if (mode == DecoderConfig.ChecksumMode.NONE && options.checksum == DecoderConfig.ChecksumMode.AUTO) {
+                        result.checksumOffloadedFiles.add(file.toString());
+                    }
+                    // One decoder per file: the checksum decision is per file, event counts are summed.
+                    decoder = new PacketDecoder(decoderConfig.withChecksumMode(mode));
+                    if (progress != null) {
+                        progress.startFile(fileIndex, reader.size());
+                    }
+                    while (true) {
+                        long seq = ring.claim();
+                        Packet p = ring.slot(seq);
+                        boolean more;
+                        try {
+                            more = reader.next(p);
+                        } catch (IOException e) {
+                            p.length = 0;
+                            p.resetDecoded();
+                            ring.publish(seq);
+                            throw e;
+                        }
+                        if (!more) {
+                            // The claimed slot cannot be returned: publish it empty, workers skip it.
+                            p.length = 0;
+                            p.resetDecoded();
+                            ring.publish(seq);
+                            break;
+                        }
+                        p.pcapCount = ++packets;
+                        p.sourceId = fileIndex;
+                        bytes += p.length;
+                        decoder.decode(p);
+                        ring.publish(seq);
+                        if (progress != null && (packets & 0x3FFF) == 0) {
+                            progress.update(reader.position(), packets);
+                        }
+                    }
+                    truncated += reader.truncatedRecords();
+                } catch (CaptureFormatException e) {
+                    result.inputErrors.add(e.getMessage());
+                    result.exitCode = ReplayResult.EXIT_INPUT;
+                } catch (IOException e) {
+                    result.inputErrors.add(file + ": cannot read: " + describe(e));
+                    result.exitCode = ReplayResult.EXIT_INPUT;
+                } finally {
+                    if (decoder != null) {
+                        long[] ev = decoder.eventCounts();
+                        for (int i = 0; i < ev.length; i++) {
+                            eventCounts[i] += ev[i];
+                        }
+                        decoder = null;
+                    }
+                }
+            }
+        } finally {
+            // Drain in pipeline order so every alert raised is written before we return.
+            ring.drainAndStop();
+            alertRing.drainAndStop();
+            writer.flushAll();
+            for (AlertOutput out : outputs) {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    result.inputErrors.add("closing output: " + e.getMessage());
+                }
+            }
+            if (progress != null) {
+                progress.finish();
+            }
+        }
+        result.seconds = (System.nanoTime() - started) / 1e9;
+        result.packets = packets;
+        result.bytes = bytes;
+        result.alerts = writer.alerts();
+        result.alertsBySid = writer.bySid();
+
+        for (DecoderEvent e : DecoderEvent.values()) {
+            if (eventCounts[e.ordinal()] > 0) {
+                result.events.put(e.eventName(), eventCounts[e.ordinal()]);
+            }
+        }
+        long badChecksum = 0, evicted = 0;
+        for (DetectionWorker w : workers) {
+            badChecksum += w.skippedBadChecksum();
+            evicted += w.flows().flowsEvicted();
+        }
+        putNonZero(result.drops, "checksum_invalid (not inspected)", badChecksum);
+        putNonZero(result.drops, "flow_table_full (flows evicted)", evicted);
+        putNonZero(result.drops, "record_truncated (longer than a ring slot)", truncated);
+        putNonZero(result.drops, "alert_output_errors", writer.outputErrors());
+        putNonZero(result.drops, "worker_errors (packets whose inspection failed)", ring.workerFailures());
+        return result;
+    }
+
+    private static void putNonZero(java.util.Map<String, Long> m, String k, long v) {
+        if (v > 0) {
+            m.put(k, v);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

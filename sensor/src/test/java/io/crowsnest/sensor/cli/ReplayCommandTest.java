@@ -1,0 +1,106 @@
+package io.crowsnest.sensor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crowsnest.sensor.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The replay command's contract: exit codes, messages on bad input, and no alert lost before damage. */
+class ReplayCommandTest {
+    private String out;
+    private String err;
+
+    private int run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            return CrowsnestCli.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            out = o.toString(StandardCharsets.UTF_8);
+            err = e.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Path demo() {
+        return SharedData.projectRoot().resolve("pcaps/demo-container-attacks.pcap");
+    }
+
+    @Test
+    void demoReplayPrintsASummaryAndExitsZero(@TempDir Path dir) {
+        int code = run("replay", demo().toString(), "--out", dir.toString());
+        assertEquals(0, code, err);
+        assertTrue(out.contains("packets:  65 "), out);
+        assertTrue(out.contains("sid 9100001"), out);
+        assertTrue(Files.exists(dir.resolve("eve.json")));
+    }
+
+    @Test
+    void truncatedCaptureKeepsEarlierAlertsNamesTheOffsetAndExitsOne(@TempDir Path dir) throws IOException {
+        byte[] all = Files.readAllBytes(demo());
+        // cut inside the last third: the Log4Shell, Docker API and shell sessions come before
+        Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(all, all.length * 4 / 5));
+        int code = run("replay", cut.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(1, code, err);
+        assertTrue(err.contains("cut.pcap") && err.contains("byte offset"), err);
+        String eve = Files.readString(dir.resolve("out/eve.json"));
+        assertTrue(eve.contains("\"signature_id\":9100101"), "alerts before the damage are written: " + eve);
+    }
+
+    @Test
+    void missingCaptureExitsOne(@TempDir Path dir) {
+        int code = run("replay", dir.resolve("nope.pcap").toString(), "--out", dir.toString());
+        assertEquals(1, code);
+        assertTrue(err.contains("nope.pcap") && err.contains("no such file"), err);
+    }
+
+    @Test
+    void brokenRuleWarnsWithFileLineAndSidAndStrictExitsTwo(@TempDir Path dir) throws IOException {
+        Path rules = dir.resolve("local.rules");
+        Files.writeString(rules, "# local rules\n"
+                + "alert tcp any any -> any any (msg:\"ok\"; content:\"containers/create\"; sid:1000001; rev:1;)\n"
+                + "alert tcp any any -> any any (msg:\"broken\"; frobnicate:3; sid:1000002; rev:1;)\n");
+        int code = run("replay", demo().toString(), "--rules", rules.toString(), "--no-default-rules",
+                "--out", dir.resolve("a").toString());
+        assertEquals(0, code, err);
+        assertTrue(err.contains("local.rules:3") && err.contains("1000002") && err.contains("frobnicate"), err);
+        assertTrue(out.contains("sid 1000001"), out);
+
+        code = run("replay", demo().toString(), "--rules", rules.toString(), "--strict", "--out", dir.resolve("b").toString());
+        assertEquals(2, code, err);
+    }
+
+    @Test
+    void usageErrorsExitTwo(@TempDir Path dir) {
+        assertEquals(2, run("replay", demo().toString(), "--checksum", "sometimes", "--out", dir.toString()));
+        assertTrue(err.contains("--checksum"), err);
+        assertEquals(2, run("replay"));
+        assertEquals(2, run("replay", demo().toString(), "--workers", "0"));
+        assertEquals(2, run("frobnicate"));
+    }
+
+    @Test
+    void setOverridesRuleVariables(@TempDir Path dir) throws IOException {
+        Path rules = dir.resolve("vars.rules");
+        Files.writeString(rules, "alert tcp $EXTERNAL_NET any -> $HOME_NET 2375 (msg:\"ext to docker\"; content:\"containers/create\"; sid:1000010;)\n");
+        // with Suricata's defaults 10.244.0.0/16 is HOME_NET, so the pod-to-node call is not external
+        run("replay", demo().toString(), "--rules", rules.toString(), "--no-default-rules", "--out", dir.resolve("a").toString());
+        assertTrue(!out.contains("sid 1000010"), out);
+        run("replay", demo().toString(), "--rules", rules.toString(), "--no-default-rules", "--set", "EXTERNAL_NET=any",
+                "--out", dir.resolve("b").toString());
+        assertTrue(out.contains("sid 1000010"), out);
+    }
+}
