@@ -1,6 +1,7 @@
 package io.crowsnest.capture.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -37,17 +38,22 @@ public final class PacketRing {
     @SuppressWarnings("unchecked")
     public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
                       ThreadFactory threadFactory) {
-        this(size, slotCapacity, workers, threadFactory, System.err);
+        this(size, slotCapacity, workers, threadFactory, new BlockingWaitStrategy(), System.err);
     }
 
+    /**
+     * @param waitStrategy how idle workers wait: replay, which keeps them busy, uses a yielding
+     *                     strategy (no lock and no signal per publish); live capture, idle for
+     *                     long stretches, a blocking one that costs no CPU while the link is quiet
+     */
     @SuppressWarnings("unchecked")
     public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
-                      ThreadFactory threadFactory, java.io.PrintStream err) {
+                      ThreadFactory threadFactory, WaitStrategy waitStrategy, java.io.PrintStream err) {
         if (Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two, got " + size);
         }
         this.disruptor = new Disruptor<>(() -> new Packet(slotCapacity), size, threadFactory,
-                ProducerType.SINGLE, new BlockingWaitStrategy());
+                ProducerType.SINGLE, waitStrategy);
         this.errors = new CountingExceptionHandler<>("detection worker", err);
         this.disruptor.setDefaultExceptionHandler(errors);
         StartedHandlers<Packet> gated = new StartedHandlers<>(workers);
@@ -64,6 +70,20 @@ public final class PacketRing {
     /** Claims the next slot (blocks while the ring is full). Producer thread only. */
     public long claim() {
         return ring.next();
+    }
+
+    /**
+     * Claims the next {@code n} slots and returns the highest sequence (the first is
+     * {@code highest - n + 1}); publish them together with {@link #publish(long, long)} so the
+     * workers are woken once per batch, not once per packet. Producer thread only.
+     */
+    public long claim(int n) {
+        return ring.next(n);
+    }
+
+    /** Makes slots {@code lo..hi} visible to the workers at once. */
+    public void publish(long lo, long hi) {
+        ring.publish(lo, hi);
     }
 
     /** Claims the next slot if one is free, else returns -1 (live capture counts that as a ring drop). */

@@ -48,6 +48,7 @@ public final class Flow {
     // ---- table bookkeeping (FlowTable only) ----------------------------------------------------
     Flow nextInBucket;
     Flow lruPrev, lruNext;
+    long lruTouchedNanos;
     boolean inUse;
 
     public Flow(int flowbitWords, int flowintCount) {
@@ -91,6 +92,7 @@ public final class Flow {
         seenToServer = seenToClient = false;
         firstSeenNanos = lastSeenNanos = 0;
         pktsToServer = pktsToClient = bytesToServer = bytesToClient = 0;
+        lruTouchedNanos = 0;
         java.util.Arrays.fill(flowbits, 0L);
         java.util.Arrays.fill(flowints, 0L);
         java.util.Arrays.fill(flowintSet, false);

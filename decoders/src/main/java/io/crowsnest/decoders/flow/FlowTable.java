@@ -17,6 +17,14 @@ import io.crowsnest.decoders.Packet;
  * three-way handshake, or from the first packet when mid-stream pickup is on.
  */
 public final class FlowTable {
+    /**
+     * A flow moves to the LRU tail at most once per this interval. Moving it on every packet
+     * rewrote three flows' links (two of them cold cache lines) per packet; with one move per
+     * second the list is ordered to within a second, which is all timeouts of 10 s and more and
+     * cap evictions need.
+     */
+    static final long LRU_GRANULARITY_NANOS = 1_000_000_000L;
+
     private final FlowTableConfig config;
     private final Flow[] buckets;
     private final int mask;
@@ -25,6 +33,8 @@ public final class FlowTable {
     private int active;
     private Flow lruHead, lruTail;
     private Flow current;
+    /** The flow of the previous packet (null once released), checked before the bucket walk. */
+    private Flow last;
     private long nextFlowId;
 
     // counters (read by the owning thread or after it stopped)
@@ -62,34 +72,49 @@ public final class FlowTable {
         int hash = p.flowHash;
         int vlan = p.vlanCount > 0 ? p.vlanIds[0] : 0;
         int bucket = mix(hash) & mask;
-        Flow f = buckets[bucket];
+        // Packets of one flow often come back to back (the segments of a response): try the
+        // previous packet's flow before the bucket walk, whose loads usually miss the cache.
+        Flow f = last;
         boolean toServer = true;
-        while (f != null) {
-            if (f.hash == hash && f.proto == p.ipProto && f.vlanId == vlan && f.tunnelId == p.tunnelId) {
-                if (f.clientPort == p.srcPort && f.serverPort == p.dstPort
-                        && f.clientHi == p.srcHi && f.clientLo == p.srcLo
-                        && f.serverHi == p.dstHi && f.serverLo == p.dstLo) {
-                    toServer = true;
+        int match = f != null && f.hash == hash ? matches(f, p, vlan) : 0;
+        if (match == 0) {
+            f = buckets[bucket];
+            while (f != null) {
+                if (f.hash == hash && (match = matches(f, p, vlan)) != 0) {
                     break;
                 }
-                if (f.clientPort == p.dstPort && f.serverPort == p.srcPort
-                        && f.clientHi == p.dstHi && f.clientLo == p.dstLo
-                        && f.serverHi == p.srcHi && f.serverLo == p.srcLo) {
-                    toServer = false;
-                    break;
-                }
+                f = f.nextInBucket;
             }
-            f = f.nextInBucket;
         }
+        toServer = match != 2;
         if (f == null) {
             f = newFlow(p, hash, vlan, bucket, now);
             toServer = f.clientPort == p.srcPort && f.clientHi == p.srcHi && f.clientLo == p.srcLo;
-        } else {
-            touch(f);
+        } else if (now - f.lruTouchedNanos > LRU_GRANULARITY_NANOS) {
+            touch(f, now);
         }
         current = f;
+        last = f;
         f.lastSeenNanos = now;
         return update(f, p, toServer);
+    }
+
+    /** 1 when {@code p} goes client to server on flow {@code f}, 2 when server to client, 0 when not f's. */
+    private static int matches(Flow f, Packet p, int vlan) {
+        if (f.proto != p.ipProto || f.vlanId != vlan || f.tunnelId != p.tunnelId) {
+            return 0;
+        }
+        if (f.clientPort == p.srcPort && f.serverPort == p.dstPort
+                && f.clientHi == p.srcHi && f.clientLo == p.srcLo
+                && f.serverHi == p.dstHi && f.serverLo == p.dstLo) {
+            return 1;
+        }
+        if (f.clientPort == p.dstPort && f.serverPort == p.srcPort
+                && f.clientHi == p.dstHi && f.clientLo == p.dstLo
+                && f.serverHi == p.srcHi && f.serverLo == p.srcLo) {
+            return 2;
+        }
+        return 0;
     }
 
     private int update(Flow f, Packet p, boolean toServer) {
@@ -187,6 +212,7 @@ public final class FlowTable {
         f.inUse = true;
         f.nextInBucket = buckets[bucket];
         buckets[bucket] = f;
+        f.lruTouchedNanos = now;
         lruAppend(f);
         active++;
         flowsCreated++;
@@ -247,6 +273,9 @@ public final class FlowTable {
             }
         }
         lruRemove(f);
+        if (last == f) {
+            last = null;
+        }
         f.clear();
         f.inUse = false;
         f.nextInBucket = freeList;
@@ -254,7 +283,8 @@ public final class FlowTable {
         active--;
     }
 
-    private void touch(Flow f) {
+    private void touch(Flow f, long now) {
+        f.lruTouchedNanos = now;
         if (lruTail != f) {
             lruRemove(f);
             lruAppend(f);

@@ -97,11 +97,13 @@ class FlowTableTest {
         Flow first = t.current();
         long firstId = first.flowId;
         t.process(udp(A, 2, B, 53, 1));
-        t.process(udp(A, 1, B, 53, 1)); // touch the first: now the second is least recent
-        t.process(udp(A, 3, B, 53, 1));
+        // touch the first two seconds later (LRU order is kept to within a second): now the
+        // second is least recent
+        t.process(udp(A, 1, B, 53, 3));
+        t.process(udp(A, 3, B, 53, 3));
         assertEquals(1, t.flowsEvicted());
         assertEquals(2, t.activeFlows());
-        t.process(udp(A, 1, B, 53, 1));
+        t.process(udp(A, 1, B, 53, 3));
         assertEquals(firstId, t.current().flowId, "the recently used flow survived the eviction");
     }
 

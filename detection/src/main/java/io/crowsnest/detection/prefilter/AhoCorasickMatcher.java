@@ -1,5 +1,8 @@
 package io.crowsnest.detection.prefilter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -58,6 +61,18 @@ public final class AhoCorasickMatcher implements MultiPatternMatcher {
     private final int[] patOff;
     private final int[] patLen;
     private final byte[] patBytes;
+    // fast path when every state is dense: entries hold next*classes (premultiplied) | flag bit 31,
+    // and rootLeaves[b] says whether byte b moves the automaton off the root (or ends a pattern)
+    private final int[] premul;
+    private final boolean[] rootLeaves;
+    // SWAR skip at the root: when the bytes that leave the root fold (b | 0x20) onto at most
+    // SWAR_KEYS values, eight bytes at a time are tested against those values broadcast to a long
+    private static final int SWAR_KEYS = 4;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long CASE = 0x2020202020202020L;
+    private final long[] swarKeys;
 
     private AhoCorasickMatcher(int patternCount, int[] classMap, int classes, int states, int denseStates,
                                char[] table16, int[] table32, int[] sparseEdgeStart, int[] sparseEdgeClass,
@@ -80,6 +95,43 @@ public final class AhoCorasickMatcher implements MultiPatternMatcher {
         this.patOff = patOff;
         this.patLen = patLen;
         this.patBytes = patBytes;
+        long cells = (long) states * classes;
+        if (denseStates == states && cells < (1L << 30)) {
+            this.premul = new int[(int) cells];
+            for (int st = 0; st < states; st++) {
+                for (int cls = 0; cls < classes; cls++) {
+                    int e = table16 != null ? table16[st * classes + cls] : table32[st * classes + cls];
+                    boolean flag = table16 != null ? (e & CHAR_FLAG) != 0 : e < 0;
+                    int next = table16 != null ? e & CHAR_MASK : e & INT_MASK;
+                    premul[st * classes + cls] = next * classes | (flag ? Integer.MIN_VALUE : 0);
+                }
+            }
+            this.rootLeaves = new boolean[256];
+            boolean[] folded = new boolean[256];
+            int keys = 0;
+            for (int b = 0; b < 256; b++) {
+                rootLeaves[b] = premul[classMap[b]] != 0;
+                if (rootLeaves[b] && !folded[b | 0x20]) {
+                    folded[b | 0x20] = true;
+                    keys++;
+                }
+            }
+            if (keys <= SWAR_KEYS) {
+                this.swarKeys = new long[keys];
+                int k = 0;
+                for (int f = 0; f < 256; f++) {
+                    if (folded[f]) {
+                        swarKeys[k++] = ONES * f;
+                    }
+                }
+            } else {
+                this.swarKeys = null;
+            }
+        } else {
+            this.premul = null;
+            this.rootLeaves = null;
+            this.swarKeys = null;
+        }
     }
 
     static int fold(int b) {
@@ -104,7 +156,82 @@ public final class AhoCorasickMatcher implements MultiPatternMatcher {
         if (states <= 1) {
             return 0; // empty set
         }
+        if (premul != null) {
+            return scanPremultiplied(buf, off, off + len, out);
+        }
         return table16 != null ? scan16(buf, off, off + len, out) : scan32(buf, off, off + len, out);
+    }
+
+    /**
+     * The all-dense fast path. Two things keep the per-byte dependency chain short: the table
+     * holds premultiplied row offsets (no multiply between one load and the next), and while the
+     * automaton sits at the root it skips bytes that cannot leave it with a plain lookup that has
+     * no loop-carried dependency, which the CPU pipelines (most payload bytes start no pattern);
+     * when few byte values can leave the root, it tests eight bytes at a time (SWAR).
+     */
+    private int scanPremultiplied(byte[] buf, int from, int end, MatchSet out) {
+        final int[] t = premul;
+        final int[] cm = classMap;
+        final boolean[] leaves = rootLeaves;
+        final long[] keys = swarKeys;
+        final int c = classes;
+        int s = 0;
+        int found = 0;
+        int i = from;
+        while (i < end) {
+            if (s == 0) {
+                if (keys != null && i + 8 <= end) {
+                    // Eight bytes per step while none of them can leave the root; then jump
+                    // straight to the first candidate byte. Folding with | 0x20 may admit a few
+                    // extra bytes (checked exactly here), never miss one.
+                    long m;
+                    while ((m = leaveMask((long) LONGS.get(buf, i) | CASE, keys)) == 0) {
+                        i += 8;
+                        if (i + 8 > end) {
+                            break;
+                        }
+                    }
+                    if (m != 0) {
+                        i += Long.numberOfTrailingZeros(m) >>> 3;
+                        if (!leaves[buf[i] & 0xff]) {
+                            i++;
+                            continue;
+                        }
+                    } else {
+                        continue; // fewer than 8 bytes left: the byte loop below takes them
+                    }
+                } else {
+                    while (i < end && !leaves[buf[i] & 0xff]) {
+                        i++;
+                    }
+                    if (i == end) {
+                        break;
+                    }
+                }
+            }
+            int e = t[s + cm[buf[i] & 0xff]];
+            s = e & INT_MASK;
+            if (e < 0) {
+                found += emit(s / c, buf, i, out);
+            }
+            i++;
+        }
+        return found;
+    }
+
+    /**
+     * Bytes of {@code word} equal to some key, as a mask with the high bit of each such byte set.
+     * Per key this is the exact "has a zero byte" test on {@code word ^ key}; its lowest set bit
+     * is always a true match (borrows only create false bits above a true one), so
+     * numberOfTrailingZeros finds the first candidate byte.
+     */
+    private static long leaveMask(long word, long[] keys) {
+        long mask = 0;
+        for (long key : keys) {
+            long x = word ^ key;
+            mask |= (x - ONES) & ~x & HIGHS;
+        }
+        return mask;
     }
 
     private int scan16(byte[] buf, int from, int end, MatchSet out) {

@@ -51,14 +51,29 @@ public final class PatternSetBuilder {
         return this;
     }
 
+    /**
+     * Builds the matcher. Aho-Corasick is the engine: a Wu-Manber variant (window skipping) was
+     * measured against it on 4 HTTP fast patterns over 64 KiB of text and of random bytes and
+     * reached 1.2 GB/s where this Aho-Corasick, with its SWAR root skip, reached 2.2-2.7 GB/s.
+     */
     public MultiPatternMatcher build() {
-        int n = patterns.size();
-        byte[][] p = patterns.toArray(new byte[0][]);
-        boolean[] nc = new boolean[n];
-        for (int i = 0; i < n; i++) {
+        return buildAhoCorasick();
+    }
+
+    public MultiPatternMatcher buildAhoCorasick() {
+        return AhoCorasickMatcher.build(patternArray(), nocaseArray(), denseBudget);
+    }
+
+    private byte[][] patternArray() {
+        return patterns.toArray(new byte[0][]);
+    }
+
+    private boolean[] nocaseArray() {
+        boolean[] nc = new boolean[patterns.size()];
+        for (int i = 0; i < nc.length; i++) {
             nc[i] = nocase.get(i);
         }
-        return AhoCorasickMatcher.build(p, nc, denseBudget);
+        return nc;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.crowsnest.sensor.replay;
 
+import com.lmax.disruptor.YieldingWaitStrategy;
 import io.crowsnest.capture.file.CaptureFileReader;
 import io.crowsnest.capture.file.CaptureFormatException;
 import io.crowsnest.capture.ring.PacketRing;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * detection workers (flows pinned by hash) → alert ring → EVE writer.
  */
 public final class ReplayRunner {
+    /** Slots claimed and published together by the reader. */
+    static final int PUBLISH_BATCH = 64;
+
     private final ReplayOptions options;
     private final PrintStream err;
 
@@ -60,9 +64,11 @@ public final class ReplayRunner {
         FlowTableConfig flowConfig = new FlowTableConfig(options.maxFlowsPerWorker, 30, 300, 10,
                 options.midstream, engine.flowbitCount(), engine.flowintCount());
         for (int i = 0; i < n; i++) {
-            workers.add(new DetectionWorker(i, n, new FlowTable(flowConfig, i), engine.newContext(), alertRing));
+            final int id = i;
+            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing));
         }
-        PacketRing ring = new PacketRing(options.ringSize, options.slotCapacity, workers, threads("crowsnest-worker"), err);
+        PacketRing ring = new PacketRing(options.ringSize, options.slotCapacity, workers, threads("crowsnest-worker"),
+                new YieldingWaitStrategy(), err);
         DecoderConfig decoderConfig = DecoderConfig.defaults();
         long[] eventCounts = new long[DecoderEvent.count()];
 
@@ -84,31 +90,38 @@ public final class ReplayRunner {
                     if (progress != null) {
                         progress.startFile(fileIndex, reader.size());
                     }
-                    while (true) {
-                        long seq = ring.claim();
-                        Packet p = ring.slot(seq);
-                        boolean more;
-                        try {
-                            more = reader.next(p);
-                        } catch (IOException e) {
-                            p.length = 0;
-                            p.resetDecoded();
-                            ring.publish(seq);
-                            throw e;
+                    boolean more = true;
+                    while (more) {
+                        long hi = ring.claim(PUBLISH_BATCH);
+                        long lo = hi - PUBLISH_BATCH + 1;
+                        IOException damage = null;
+                        for (long seq = lo; seq <= hi; seq++) {
+                            Packet p = ring.slot(seq);
+                            if (more && damage == null) {
+                                try {
+                                    more = reader.next(p);
+                                } catch (IOException e) {
+                                    damage = e;
+                                    more = false;
+                                }
+                            }
+                            if (!more) {
+                                // Claimed slots cannot be handed back: publish them empty, workers skip them.
+                                p.length = 0;
+                                p.resetDecoded();
+                                continue;
+                            }
+                            p.pcapCount = ++packets;
+                            p.sourceId = fileIndex;
+                            bytes += p.length;
+                            decoder.decode(p);
                         }
-                        if (!more) {
-                            // The claimed slot cannot be returned: publish it empty, workers skip it.
-                            p.length = 0;
-                            p.resetDecoded();
-                            ring.publish(seq);
-                            break;
+                        // One publish per batch: the workers' barrier sees the whole range at once.
+                        ring.publish(lo, hi);
+                        if (damage != null) {
+                            throw damage;
                         }
-                        p.pcapCount = ++packets;
-                        p.sourceId = fileIndex;
-                        bytes += p.length;
-                        decoder.decode(p);
-                        ring.publish(seq);
-                        if (progress != null && (packets & 0x3FFF) == 0) {
+                        if (progress != null) {
                             progress.update(reader.position(), packets);
                         }
                     }
@@ -159,7 +172,7 @@ public final class ReplayRunner {
         long badChecksum = 0, evicted = 0;
         for (DetectionWorker w : workers) {
             badChecksum += w.skippedBadChecksum();
-            evicted += w.flows().flowsEvicted();
+            evicted += w.flows() == null ? 0 : w.flows().flowsEvicted();
         }
         putNonZero(result.drops, "checksum_invalid (not inspected)", badChecksum);
         putNonZero(result.drops, "flow_table_full (flows evicted)", evicted);
