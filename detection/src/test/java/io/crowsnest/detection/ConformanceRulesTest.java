@@ -69,6 +69,7 @@ class ConformanceRulesTest {
                 RuleLoader loader = new RuleLoader();
                 RuleLoadResult r = loader.load(List.of(rules), RuleVariables.suricataDefaults());
                 loaded += r.signatures().size();
+                appLayer += (int) r.signatures().stream().filter(s -> s.waitingOn() != null).count();
                 for (RuleError e : r.errors()) {
                     if (e.message().contains("waiting on app-layer buffer") || e.message().contains("needs the app layer")) {
                         appLayer++;

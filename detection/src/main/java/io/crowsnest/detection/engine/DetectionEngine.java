@@ -38,6 +38,8 @@ public final class DetectionEngine {
     final int maxGroupSize;
     final int maxPatterns;
     private final int flowbitCount;
+    private final int flowintCount;
+    private final int waitingCount;
     private final int ipOnlyCount, prefilterCount, fastPatternCount;
     private final List<DetectionContext> contexts = new CopyOnWriteArrayList<>();
     int maxAlertsPerPacket = DEFAULT_MAX_ALERTS;
@@ -72,17 +74,22 @@ public final class DetectionEngine {
         List<Signature> sorted = new ArrayList<>(list);
         sorted.sort(ORDER);
         sigs = sorted.toArray(new Signature[0]);
-        int fb = 0, ipo = 0, pf = 0;
+        int fb = 0, fi = 0, ipo = 0, pf = 0, wait = 0;
         for (int i = 0; i < sigs.length; i++) {
             sigs[i].setNum(i);
             fb = Math.max(fb, sigs[i].maxFlowbit() + 1);
-            if (sigs[i].isIpOnly()) {
+            fi = Math.max(fi, sigs[i].maxFlowint() + 1);
+            if (sigs[i].waitingOn() != null) {
+                wait++;
+            } else if (sigs[i].isIpOnly()) {
                 ipo++;
             } else if (sigs[i].fastPattern() != null) {
                 pf++;
             }
         }
         flowbitCount = fb;
+        flowintCount = fi;
+        waitingCount = wait;
         ipOnlyCount = ipo;
         prefilterCount = pf;
         int maxSize = 0, maxPat = 0, fps = 0;
@@ -94,7 +101,8 @@ public final class DetectionEngine {
                 PatternSetBuilder builder = new PatternSetBuilder();
                 int size = 0;
                 for (Signature s : sigs) {
-                    if (!inProto(s, pb) || !inDir(s, db)) {
+                    // rules bound to app-layer buffers are kept but not fed until the app layer lands
+                    if (s.waitingOn() != null || !inProto(s, pb) || !inDir(s, db)) {
                         continue;
                     }
                     size++;
@@ -168,9 +176,14 @@ public final class DetectionEngine {
         return flowbitCount;
     }
 
-    /** Number of flowint variables used (no flowint keyword yet: 0). */
+    /** Number of flowint variables used (size of {@code Flow.flowints}). */
     public int flowintCount() {
-        return 0;
+        return flowintCount;
+    }
+
+    /** Signatures that are loaded but wait on the app layer (not evaluated on packets yet). */
+    public int waitingCount() {
+        return waitingCount;
     }
 
     public int flowbitWords() {

@@ -14,6 +14,8 @@ public final class ByteJumpMatch extends PayloadElement {
     public final long postOffset;
     public final long bitmask;
     private final int bitmaskShift;
+    /** byte_extract variable slot for the offset, -1 when a constant. */
+    public int offsetVar = -1;
 
     public ByteJumpMatch(int nbytes, int offset, boolean relative, boolean little, boolean string, int base,
             long multiplier, boolean align, boolean fromBeginning, boolean fromEnd, long postOffset, long bitmask) {
@@ -39,6 +41,7 @@ public final class ByteJumpMatch extends PayloadElement {
 
     @Override
     protected int inspect(PayloadElement[] els, int i, byte[] buf, int off, int len, InspectionContext ctx) {
+        final long offset = offsetVar >= 0 ? ctx.vars[offsetVar] : this.offset;
         long at = (relative ? (long) ctx.cursor : 0L) + offset;
         if (relative && len - (long) ctx.cursor - offset <= 0) {
             return NO_MATCH;

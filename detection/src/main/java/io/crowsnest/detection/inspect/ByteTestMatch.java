@@ -15,6 +15,8 @@ public final class ByteTestMatch extends PayloadElement {
     public final int base;
     public final long bitmask;
     private final int bitmaskShift;
+    /** byte_extract variable slots for the value and the offset, -1 when constants. */
+    public int valueVar = -1, offsetVar = -1;
 
     public ByteTestMatch(int nbytes, Op op, boolean negated, long value, int offset, boolean relative,
             boolean little, boolean string, int base, long bitmask) {
@@ -38,6 +40,8 @@ public final class ByteTestMatch extends PayloadElement {
 
     @Override
     protected int inspect(PayloadElement[] els, int i, byte[] buf, int off, int len, InspectionContext ctx) {
+        final long offset = offsetVar >= 0 ? ctx.vars[offsetVar] : this.offset;
+        final long value = valueVar >= 0 ? ctx.vars[valueVar] : this.value;
         long at = (relative ? (long) ctx.cursor : 0L) + offset;
         if (relative && len - (long) ctx.cursor - offset <= 0) {
             return NO_MATCH;

@@ -18,6 +18,8 @@ public final class ContentMatch extends PayloadElement {
     /** fast_pattern:offset,length chop; {@code fpLength < 0} when not chopped. */
     public int fpOffset, fpLength = -1;
     public boolean rawbytes;
+    /** byte_extract variable slots for offset/depth/distance/within, -1 when a constant. */
+    public int offsetVar = -1, depthVar = -1, distanceVar = -1, withinVar = -1;
 
     public ContentMatch(byte[] pattern, boolean negated) {
         this.pattern = pattern;
@@ -56,6 +58,10 @@ public final class ContentMatch extends PayloadElement {
     protected int inspect(PayloadElement[] els, int i, byte[] buf, int off, int len, InspectionContext ctx) {
         final int prevBufferOffset = ctx.cursor;
         final int plen = pattern.length;
+        final int offset = offsetVar >= 0 ? clamp(ctx.vars[offsetVar]) : this.offset;
+        final int depth = depthVar >= 0 ? clamp(ctx.vars[depthVar]) : this.depth;
+        final int distance = distanceVar >= 0 ? clamp(ctx.vars[distanceVar]) : this.distance;
+        final int within = withinVar >= 0 ? clamp(ctx.vars[withinVar]) : this.within;
         long prevOffset = 0;
         while (true) {
             long start, end;
@@ -120,6 +126,10 @@ public final class ContentMatch extends PayloadElement {
             }
             prevOffset = found + 1;
         }
+    }
+
+    private static int clamp(long v) {
+        return (int) Math.max(-(1 << 24), Math.min(1 << 24, v));
     }
 
     /** First start in [start, end - plen] (relative to off) where the pattern occurs, or -1. */

@@ -14,6 +14,13 @@ public final class InspectionContext {
     /** Scratch slot for byte extraction results. */
     public final long[] scratch = new long[1];
     final int budgetPerSig;
+    /** Slots per rule for byte_extract / byte_math variables. */
+    public static final int MAX_BYTE_VARS = 16;
+    /** byte_extract / byte_math variable values of the signature being inspected. */
+    public final long[] vars = new long[MAX_BYTE_VARS];
+    /** Scratch buffer base64_decode decodes into (per worker); {@link #base64Length} bytes are valid. */
+    public final byte[] base64 = new byte[65_536];
+    public int base64Length;
 
     public InspectionContext() {
         this(DEFAULT_BUDGET);
@@ -26,5 +33,6 @@ public final class InspectionContext {
     void reset() {
         cursor = 0;
         budget = budgetPerSig;
+        base64Length = 0;
     }
 }

@@ -7,6 +7,8 @@ import static io.crowsnest.detection.inspect.PayloadInspector.NO_MATCH;
 public final class IsDataAtMatch extends PayloadElement {
     public final int dataAt;
     public final boolean negated, relative;
+    /** byte_extract variable slot, -1 when a constant. */
+    public int dataAtVar = -1;
 
     public IsDataAtMatch(int dataAt, boolean negated, boolean relative) {
         this.dataAt = dataAt;
@@ -21,6 +23,7 @@ public final class IsDataAtMatch extends PayloadElement {
 
     @Override
     protected int inspect(PayloadElement[] els, int i, byte[] buf, int off, int len, InspectionContext ctx) {
+        final long dataAt = dataAtVar >= 0 ? ctx.vars[dataAtVar] : this.dataAt;
         if (relative) {
             if ((long) ctx.cursor + dataAt > len) {
                 return negated ? PayloadInspector.next(els, i, buf, off, len, ctx) : DISCONTINUE;

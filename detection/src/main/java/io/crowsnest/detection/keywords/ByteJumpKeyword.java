@@ -20,7 +20,8 @@ public final class ByteJumpKeyword implements Keyword {
         for (int i = 0; i < a.length; i++) {
             a[i] = a[i].trim();
         }
-        int offset = ByteTestKeyword.offset(a[1], value, ctx);
+        int offsetVar = ctx.byteVar(a[1]);
+        int offset = offsetVar >= 0 ? 0 : ByteTestKeyword.offset(a[1], value, ctx);
         boolean relative = false, little = false, big = false, string = false, align = false, begin = false, end = false;
         int base = 0;
         long multiplier = 1, post = 0, bitmask = 0;
@@ -63,8 +64,10 @@ public final class ByteJumpKeyword implements Keyword {
             throw ctx.bad(value, "number base without string");
         }
         int nbytes = ByteTestKeyword.nbytes(a[0], string, value, ctx);
-        sig.addPayload(new ByteJumpMatch(nbytes, offset, relative, little, string, base == 0 ? 10 : base,
-                multiplier, align, begin, end, post, bitmask));
+        ByteJumpMatch m = new ByteJumpMatch(nbytes, offset, relative, little, string, base == 0 ? 10 : base,
+                multiplier, align, begin, end, post, bitmask);
+        m.offsetVar = offsetVar;
+        sig.addPayload(m);
         sig.markNotIpOnly();
     }
 }

@@ -37,8 +37,10 @@ public final class ByteTestKeyword implements Keyword {
         if (op.isEmpty() && !neg) {
             throw ctx.bad(value, "missing operator");
         }
-        long val = number(a[2], value, ctx);
-        int offset = offset(a[3], value, ctx);
+        int valueVar = ctx.byteVar(a[2]);
+        int offsetVar = ctx.byteVar(a[3]);
+        long val = valueVar >= 0 ? 0 : number(a[2], value, ctx);
+        int offset = offsetVar >= 0 ? 0 : offset(a[3], value, ctx);
         boolean relative = false, little = false, big = false, string = false;
         int base = 0;
         long bitmask = 0;
@@ -75,8 +77,11 @@ public final class ByteTestKeyword implements Keyword {
             throw ctx.bad(value, "string can't have an endianness");
         }
         int nbytes = nbytes(a[0], string, value, ctx);
-        sig.addPayload(new ByteTestMatch(nbytes, o, neg, val, offset, relative, little, string,
-                base == 0 ? 10 : base, bitmask));
+        ByteTestMatch m = new ByteTestMatch(nbytes, o, neg, val, offset, relative, little, string,
+                base == 0 ? 10 : base, bitmask);
+        m.valueVar = valueVar;
+        m.offsetVar = offsetVar;
+        sig.addPayload(m);
         sig.markNotIpOnly();
     }
 

@@ -15,6 +15,12 @@ public final class DepthKeyword implements Keyword {
         if (c.hasDistance || c.hasWithin) {
             throw ctx.error("can't use a relative keyword like within/distance with an absolute keyword like depth/offset for the same content");
         }
+        int var = ctx.byteVar(value);
+        if (var >= 0) {
+            c.depthVar = var;
+            c.hasDepth = true;
+            return;
+        }
         int d = KeywordSupport.parseInt(value, ctx, 1, 65535);
         if (d < c.pattern.length) {
             throw ctx.bad(value, "depth smaller than content length " + c.pattern.length);

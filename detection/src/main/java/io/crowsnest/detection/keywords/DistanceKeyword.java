@@ -15,6 +15,12 @@ public final class DistanceKeyword implements Keyword {
         if (c.hasDepth || c.hasOffset) {
             throw ctx.error("can't use a relative keyword like within/distance with an absolute keyword like depth/offset for the same content");
         }
+        int var = ctx.byteVar(value);
+        if (var >= 0) {
+            c.distanceVar = var;
+            c.hasDistance = true;
+            return;
+        }
         c.distance = KeywordSupport.parseInt(value, ctx, -65535, 65535);
         c.hasDistance = true;
     }

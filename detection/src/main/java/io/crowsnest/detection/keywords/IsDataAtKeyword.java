@@ -26,11 +26,11 @@ public final class IsDataAtKeyword implements Keyword {
                 throw ctx.bad(value, "unknown option '" + t + "'");
             }
         }
-        if (!n.isEmpty() && Character.isLetter(n.charAt(0))) {
-            throw ctx.error("byte_extract variable '" + n + "' is not supported");
-        }
-        int at = KeywordSupport.parseInt(n, ctx, 0, 65535);
-        sig.addPayload(new IsDataAtMatch(at, neg, relative));
+        int var = ctx.byteVar(n);
+        int at = var >= 0 ? 0 : KeywordSupport.parseInt(n, ctx, 0, 65535);
+        IsDataAtMatch m = new IsDataAtMatch(at, neg, relative);
+        m.dataAtVar = var;
+        sig.addPayload(m);
         sig.markNotIpOnly();
     }
 }

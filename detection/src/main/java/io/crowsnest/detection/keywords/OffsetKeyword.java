@@ -18,6 +18,12 @@ public final class OffsetKeyword implements Keyword {
         if (c.startsWith) {
             throw ctx.error("offset can't be used with startswith");
         }
+        int var = ctx.byteVar(value);
+        if (var >= 0) {
+            c.offsetVar = var;
+            c.hasOffset = true;
+            return;
+        }
         c.offset = KeywordSupport.parseInt(value, ctx, 0, 65535);
         c.hasOffset = true;
     }

@@ -6,7 +6,7 @@ import io.crowsnest.detection.pcre.PcreSyntaxException;
 import io.crowsnest.detection.rules.RuleParseException;
 import io.crowsnest.detection.rules.Signature;
 
-/** {@code pcre:[!]"/re/flags";} on the payload; http buffer modifiers (U, H, …) need the app layer. */
+/** {@code pcre:[!]"/re/flags";} on the payload; http buffer modifiers (U, H, …) bind it to that app-layer buffer. */
 public final class PcreKeyword implements Keyword {
     public String name() { return "pcre"; }
 
@@ -20,13 +20,25 @@ public final class PcreKeyword implements Keyword {
             throw ctx.bad(value, String.valueOf(ex.getMessage()));
         }
         String flags = e.bufferFlags();
+        String target = null;
         for (int i = 0; flags != null && i < flags.length(); i++) {
             String buf = buffer(flags.charAt(i));
             if (buf != null) {
-                throw ctx.error("waiting on app-layer buffer " + buf);
+                if (buf.startsWith("pcre/")) {
+                    throw ctx.bad(value, "unknown buffer modifier '" + flags.charAt(i) + "'");
+                }
+                if (target != null && !target.equals(buf)) {
+                    throw ctx.bad(value, "pcre buffer modifiers name two buffers");
+                }
+                target = buf;
             }
         }
-        sig.addPayload(new PcreMatch(e, value.trim()));
+        PcreMatch m = new PcreMatch(e, value.trim());
+        if (target != null) {
+            sig.addToBuffer(target, m); // bound to the app-layer buffer the modifier names
+        } else {
+            sig.addPayload(m);
+        }
         sig.markNotIpOnly();
     }
 

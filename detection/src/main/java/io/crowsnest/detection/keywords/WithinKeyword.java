@@ -15,6 +15,12 @@ public final class WithinKeyword implements Keyword {
         if (c.hasDepth || c.hasOffset) {
             throw ctx.error("can't use a relative keyword like within/distance with an absolute keyword like depth/offset for the same content");
         }
+        int var = ctx.byteVar(value);
+        if (var >= 0) {
+            c.withinVar = var;
+            c.hasWithin = true;
+            return;
+        }
         int w = KeywordSupport.parseInt(value, ctx, -65535, 65535);
         if (w < c.pattern.length) {
             throw ctx.bad(value, "within smaller than content length " + c.pattern.length);

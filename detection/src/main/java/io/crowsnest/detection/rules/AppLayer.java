@@ -21,6 +21,17 @@ public final class AppLayer {
             "tftp", "ikev2", "ike", "krb5", "dhcp", "snmp", "sip", "rfb", "mqtt", "pgsql", "telnet", "quic", "rdp",
             "bittorrent-dht", "websocket", "ldap", "doh2", "template", "irc", "rpc", "mysql", "dns-tcp", "dns-udp");
 
+    /** App-layer protocols carried over UDP only. */
+    public static final Set<String> UDP_PROTOCOLS = Set.of("ntp", "tftp", "ikev2", "ike", "dhcp", "snmp", "quic",
+            "bittorrent-dht", "dns-udp");
+    /** App-layer protocols carried over TCP and UDP. */
+    public static final Set<String> TCP_OR_UDP_PROTOCOLS = Set.of("dns", "krb5", "sip", "nfs", "dcerpc", "rpc");
+
+    /** Legacy content modifiers: they move the preceding content to their buffer (not sticky). */
+    public static final Set<String> CONTENT_MODIFIERS = Set.of("http_uri", "http_raw_uri", "http_header",
+            "http_raw_header", "http_method", "http_cookie", "http_user_agent", "http_host", "http_raw_host",
+            "http_stat_code", "http_stat_msg", "http_client_body", "http_server_body");
+
     private static void buf(String canonical, String... names) {
         BUFFER_KEYWORDS.put(canonical, canonical);
         for (String n : names) {
@@ -29,7 +40,7 @@ public final class AppLayer {
     }
 
     static {
-        buf("http.uri", "http_uri", "uricontent", "urilen");
+        buf("http.uri", "http_uri");
         buf("http.uri.raw", "http_raw_uri");
         buf("http.header", "http_header");
         buf("http.header.raw", "http_raw_header");
@@ -91,8 +102,7 @@ public final class AppLayer {
         buf("snmp.community", "snmp.pdu_type", "snmp.version");
         buf("mqtt.topic", "mqtt.type", "mqtt.connect.clientid");
         buf("quic.sni", "quic.version", "quic.ua");
-        buf("app-layer-protocol", "app-layer-event");
-        buf("base64_data", "base64_decode");
+        buf("app-layer-event");
     }
 
     /** Canonical buffer name of an app-layer keyword, or null. */

@@ -4,6 +4,7 @@ import io.crowsnest.detection.keywords.FlowbitRegistry;
 import io.crowsnest.detection.keywords.Keyword;
 import io.crowsnest.detection.keywords.KeywordRegistry;
 import io.crowsnest.detection.keywords.ParseContext;
+import io.crowsnest.detection.keywords.XbitStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ public final class RuleLoader {
 
     private final ClassificationConfig classifications;
     private final FlowbitRegistry flowbits = new FlowbitRegistry();
+    private final FlowbitRegistry flowints = new FlowbitRegistry();
+    private final XbitStore xbits = new XbitStore();
 
     public RuleLoader() {
         this(ClassificationConfig.defaults());
@@ -38,6 +41,16 @@ public final class RuleLoader {
 
     public FlowbitRegistry flowbits() {
         return flowbits;
+    }
+
+    /** Flowint names of this rule set (index into {@code Flow.flowints}). */
+    public FlowbitRegistry flowints() {
+        return flowints;
+    }
+
+    /** The xbits state shared by the rules of this set (thread-safe). */
+    public XbitStore xbits() {
+        return xbits;
     }
 
     public ClassificationConfig classifications() {
@@ -201,6 +214,10 @@ public final class RuleLoader {
         }
         sig.setAction(action);
         Signature.Proto proto = proto(tok.get(1));
+        String l = tok.get(1).toLowerCase();
+        if (AppLayer.PROTOCOLS.contains(l)) {
+            sig.setAppProtocol(l);
+        }
         String dir = tok.get(4);
         boolean bidir;
         if (dir.equals("->")) {
@@ -234,7 +251,9 @@ public final class RuleLoader {
             case "pkthdr": return Signature.Proto.PKTHDR;
             default:
                 if (AppLayer.PROTOCOLS.contains(l)) {
-                    throw new RuleParseException("protocol " + l + " needs the app layer");
+                    // bound to the transport the app-layer protocol runs on; the rule waits on the app layer
+                    return AppLayer.UDP_PROTOCOLS.contains(l) ? Signature.Proto.UDP
+                            : AppLayer.TCP_OR_UDP_PROTOCOLS.contains(l) ? Signature.Proto.IP : Signature.Proto.TCP;
                 }
                 throw new RuleParseException("unknown protocol '" + p + "'");
         }
@@ -274,7 +293,7 @@ public final class RuleLoader {
     }
 
     private void parseOptions(String rule, int start, int end, Signature sig) throws RuleParseException {
-        ParseContext ctx = new ParseContext(classifications, flowbits);
+        ParseContext ctx = new ParseContext(classifications, flowbits).shared(flowints, xbits);
         int pos = start;
         while (pos < end) {
             while (pos < end && Character.isWhitespace(rule.charAt(pos))) {

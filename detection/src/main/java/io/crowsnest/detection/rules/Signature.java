@@ -71,6 +71,22 @@ public final class Signature {
     private int flowbitsReads, flowbitsWrites;
     private boolean flowbitsOnlySet = true;
     private int maxFlowbit = -1;
+    private int maxFlowint = -1;
+
+    // ---- app layer ------------------------------------------------------------------------------
+    /** Sticky buffer subsequent payload keywords go to (null: the packet payload). Parse time only. */
+    private String currentBuffer;
+    /** Payload elements bound to app-layer buffers, by canonical buffer name, in rule order. */
+    private final Map<String, List<PayloadElement>> buffers = new LinkedHashMap<>();
+    /** Transforms applied to each buffer, by canonical buffer name. */
+    private final Map<String, List<String>> transforms = new LinkedHashMap<>();
+    private final Map<String, List<io.crowsnest.detection.inspect.Transform>> transformFns = new LinkedHashMap<>();
+    /** App-layer protocol of the rule header ({@code alert http …}), or null. */
+    private String appProtocol;
+    /** What the rule waits on ("app-layer buffer http.uri" …), null when it runs on packets now. */
+    private String waitingOn;
+    /** The content added last, whichever list it went to (content modifiers apply to it). */
+    private ContentMatch lastContent;
 
     // ---- engine ---------------------------------------------------------------------------------
     private int num = -1;
@@ -127,6 +143,22 @@ public final class Signature {
     public int flowbitsReads() { return flowbitsReads; }
     public int flowbitsWrites() { return flowbitsWrites; }
     public int maxFlowbit() { return maxFlowbit; }
+    public int maxFlowint() { return maxFlowint; }
+    /** App-layer buffers the rule inspects, with their elements (bound when the app layer feeds them). */
+    public Map<String, List<PayloadElement>> buffers() { return Collections.unmodifiableMap(buffers); }
+    public Map<String, List<String>> transforms() { return Collections.unmodifiableMap(transforms); }
+    public String appProtocol() { return appProtocol; }
+    /**
+     * Null when the rule runs on packets now; else what it waits on, e.g. "app-layer buffer http.uri" or
+     * "app-layer protocol http". Such a rule is complete but the engine does not evaluate it until the app
+     * layer feeds its buffers.
+     */
+    public String waitingOn() {
+        if (waitingOn != null) {
+            return waitingOn;
+        }
+        return appProtocol != null ? "app-layer protocol " + appProtocol : null;
+    }
     /** Engine-internal order number (position in the sorted signature array), -1 before the engine is built. */
     public int num() { return num; }
     public ContentMatch fastPattern() { return fastPattern; }
@@ -179,7 +211,70 @@ public final class Signature {
         this.dstPorts = dp;
     }
     public void addCondition(PacketCondition c) { conditions.add(c); }
-    public void addPayload(PayloadElement e) { payload.add(e); }
+    /** Adds to the current list: the sticky buffer's when one is active, else the packet payload's. */
+    public void addPayload(PayloadElement e) {
+        currentList().add(e);
+        if (e instanceof ContentMatch c) {
+            lastContent = c;
+        }
+    }
+
+    /** Adds an element to an app-layer buffer without making it sticky (urilen, pcre /U …). */
+    public void addToBuffer(String buffer, PayloadElement e) {
+        buffers.computeIfAbsent(buffer, k -> new ArrayList<>()).add(e);
+        waitOn("app-layer buffer " + buffer);
+    }
+
+    /** Makes {@code buffer} (canonical name; null for the packet payload) the sticky buffer. */
+    public void setCurrentBuffer(String buffer) {
+        currentBuffer = buffer;
+        if (buffer != null) {
+            buffers.computeIfAbsent(buffer, k -> new ArrayList<>());
+            waitOn("app-layer buffer " + buffer);
+        }
+    }
+
+    /** The active sticky buffer, or null for the packet payload. */
+    public String currentBuffer() { return currentBuffer; }
+
+    /** Legacy content modifier ({@code http_uri;} …): moves the last payload content to {@code buffer}. */
+    public void moveLastContentTo(String buffer, ContentMatch c) {
+        currentList().remove(c);
+        buffers.computeIfAbsent(buffer, k -> new ArrayList<>()).add(c);
+        waitOn("app-layer buffer " + buffer);
+    }
+
+    /** Records a transform on the active sticky buffer. */
+    public void addTransform(String buffer, String transform, io.crowsnest.detection.inspect.Transform fn) {
+        transforms.computeIfAbsent(buffer, k -> new ArrayList<>()).add(transform);
+        transformFns.computeIfAbsent(buffer, k -> new ArrayList<>()).add(fn);
+    }
+
+    /** Applies the buffer's transforms in rule order (for the app layer; {@code in} unchanged when none). */
+    public byte[] transform(String buffer, byte[] in) {
+        byte[] b = in;
+        for (io.crowsnest.detection.inspect.Transform t : transformFns.getOrDefault(buffer, List.of())) {
+            b = t.apply(b);
+        }
+        return b;
+    }
+
+    /** Records that the rule needs something the packet engine does not feed yet (first reason wins). */
+    public void waitOn(String what) {
+        if (waitingOn == null) {
+            waitingOn = what;
+        }
+    }
+
+    public void setAppProtocol(String proto) {
+        this.appProtocol = proto;
+    }
+
+    public void noteFlowint(int index) { maxFlowint = Math.max(maxFlowint, index); }
+
+    private List<PayloadElement> currentList() {
+        return currentBuffer == null ? payload : buffers.get(currentBuffer);
+    }
     public void addPostMatch(PostMatch m) { postMatches.add(m); }
     public void setNoalert() { this.noalert = true; }
     public void setThreshold(ThresholdSpec t) { this.threshold = t; }
@@ -200,18 +295,19 @@ public final class Signature {
         maxFlowbit = Math.max(maxFlowbit, index);
     }
 
-    /** The last content of the payload list, or null. */
+    /** The content added last (to any list; a legacy modifier may have moved it), or null. */
     public ContentMatch lastContent() {
-        for (int i = payload.size() - 1; i >= 0; i--) {
-            if (payload.get(i) instanceof ContentMatch c) {
-                return c;
-            }
-        }
-        return null;
+        return lastContent;
+    }
+
+    /** The current list (sticky buffer or packet payload), read-only. */
+    public List<PayloadElement> currentPayload() {
+        return Collections.unmodifiableList(currentList());
     }
 
     /** The last payload element, or null. */
     public PayloadElement lastPayload() {
+        List<PayloadElement> payload = currentList();
         return payload.isEmpty() ? null : payload.get(payload.size() - 1);
     }
 
@@ -222,15 +318,26 @@ public final class Signature {
         io.crowsnest.detection.inspect.PayloadInspector.link(payloadArray);
         conditionArray = conditions.toArray(new PacketCondition[0]);
         postMatchArray = postMatches.toArray(new PostMatch[0]);
+        for (List<PayloadElement> l : buffers.values()) {
+            io.crowsnest.detection.inspect.PayloadInspector.link(l.toArray(new PayloadElement[0]));
+        }
         fastPattern = null;
-        for (PayloadElement e : payload) {
+        // contents after base64_data inspect decoded bytes, never the raw payload: not prefilter candidates
+        List<PayloadElement> raw = payload;
+        for (int i = 0; i < payload.size(); i++) {
+            if (payload.get(i) instanceof io.crowsnest.detection.inspect.Base64DataMatch) {
+                raw = payload.subList(0, i);
+                break;
+            }
+        }
+        for (PayloadElement e : raw) {
             if (e instanceof ContentMatch c && c.fastPattern && !c.negated) {
                 fastPattern = c;
                 break;
             }
         }
         if (fastPattern == null) {
-            for (PayloadElement e : payload) {
+            for (PayloadElement e : raw) {
                 if (e instanceof ContentMatch c && !c.negated
                         && (fastPattern == null || c.pattern.length > fastPattern.pattern.length)) {
                     fastPattern = c;

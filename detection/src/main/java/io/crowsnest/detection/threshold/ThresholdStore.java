@@ -18,10 +18,31 @@ public final class ThresholdStore {
     }
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private volatile ThresholdConfig config;
 
-    /** True when the signature (which matched) should alert, after its threshold / detection_filter. */
+    /** Applies a threshold.config file: its suppressions, and its thresholds over the rules' own. */
+    public void configure(ThresholdConfig config) {
+        this.config = config;
+    }
+
+    /** True when the signature (which matched) should alert, after suppressions, threshold / detection_filter. */
     public boolean allow(Signature s, Packet p) {
         ThresholdSpec t = s.threshold() != null ? s.threshold() : s.detectionFilter();
+        ThresholdConfig c = config;
+        if (c != null) {
+            for (ThresholdConfig.Suppress sup : c.suppressions()) {
+                if (sup.gid() == s.gid() && (sup.sid() == 0 || sup.sid() == s.sid()) && sup.covers(p)) {
+                    return false;
+                }
+            }
+            ThresholdSpec o = c.thresholds().get(ThresholdConfig.key(s.gid(), s.sid()));
+            if (o == null) {
+                o = c.thresholds().get(ThresholdConfig.key(s.gid(), 0));
+            }
+            if (o != null) {
+                t = o;
+            }
+        }
         if (t == null) {
             return true;
         }

@@ -55,8 +55,11 @@ class RuleLoaderTest {
         for (String p : new String[] {"tcp", "udp", "icmp", "icmpv6", "ip", "pkthdr"}) {
             one("alert " + p + " any any -> any any (sid:1;)");
         }
-        RuleError e = err("alert http any any -> any any (sid:5;)");
-        assertEquals("protocol http needs the app layer", e.message());
+        Signature h = one("alert http any any -> any any (sid:5;)");
+        assertEquals("app-layer protocol http", h.waitingOn());
+        assertEquals(Signature.Proto.TCP, h.proto());
+        assertEquals(Signature.Proto.IP, one("alert dns any any -> any any (sid:5;)").proto());
+        RuleError e = err("alert tcp any any -> any any (bogus; sid:5;)");
         assertEquals(5, e.sid());
         assertEquals("unknown protocol 'foo'", err("alert foo any any -> any any (sid:5;)").message());
         assertEquals("unknown action 'warn'", err("warn tcp any any -> any any (sid:5;)").message());
@@ -119,7 +122,8 @@ class RuleLoaderTest {
     void badValueWithColumn() {
         String rule = "alert tcp any any -> any any (content:\"ab\"; depth:x; sid:4;)";
         RuleError e = err(rule);
-        assertEquals("bad value 'x' for depth at column " + (rule.indexOf("x;") + 1), e.message());
+        assertEquals("bad value 'x' for depth (not a number nor a byte_extract variable of this rule) at column "
+                + (rule.indexOf("x;") + 1), e.message());
         assertEquals(4, e.sid());
     }
 
@@ -142,17 +146,31 @@ class RuleLoaderTest {
 
     @Test
     void appLayerBuffers() {
-        String rule = "alert tcp any any -> any any (content:\"x\"; http_uri; sid:1;)";
-        assertEquals("waiting on app-layer buffer http.uri at column " + (rule.indexOf("http_uri") + 1),
-                err(rule).message());
-        assertTrue(err("alert tcp any any -> any any (http.uri; content:\"x\"; sid:1;)").message()
-                .startsWith("waiting on app-layer buffer http.uri"));
-        assertTrue(err("alert tcp any any -> any any (dns.query; content:\"x\"; sid:1;)").message()
-                .startsWith("waiting on app-layer buffer dns.query"));
-        assertTrue(err("alert tcp any any -> any any (content:\"x\"; pcre:\"/a/U\"; sid:1;)").message()
-                .startsWith("waiting on app-layer buffer http.uri"));
-        assertTrue(err("alert tcp any any -> any any (file_data; content:\"x\"; sid:1;)").message()
-                .startsWith("waiting on app-layer buffer file.data"));
+        // legacy modifier: the content moves to the buffer; the rule loads and waits on it
+        Signature s = one("alert tcp any any -> any any (content:\"x\"; http_uri; content:\"y\"; sid:1;)");
+        assertEquals("app-layer buffer http.uri", s.waitingOn());
+        assertEquals(1, s.buffers().get("http.uri").size());
+        assertEquals(1, s.payload().size());
+        // sticky buffers bind what follows; pkt_data goes back to the payload
+        s = one("alert tcp any any -> any any (http.uri; content:\"a\"; bsize:5; pkt_data; content:\"b\"; sid:1;)");
+        assertEquals(2, s.buffers().get("http.uri").size());
+        assertEquals(1, s.payload().size());
+        assertEquals("app-layer buffer dns.query",
+                one("alert dns any any -> any any (dns.query; content:\"x\"; sid:1;)").waitingOn());
+        s = one("alert tcp any any -> any any (content:\"x\"; pcre:\"/a/U\"; sid:1;)");
+        assertEquals("app-layer buffer http.uri", s.waitingOn());
+        assertEquals(1, s.payload().size());
+        assertEquals("app-layer buffer file.data",
+                one("alert tcp any any -> any any (file_data; content:\"x\"; sid:1;)").waitingOn());
+        s = one("alert http any any -> any any (http.host; dotprefix; content:\".example.com\"; endswith; sid:1;)");
+        assertEquals(List.of("dotprefix"), s.transforms().get("http.host"));
+        assertEquals(".www.example.com", new String(s.transform("http.host", "www.example.com".getBytes())));
+        assertTrue(err("alert tcp any any -> any any (to_lowercase; content:\"x\"; sid:1;)").message()
+                .startsWith("transform to_lowercase needs a sticky buffer"));
+        // waiting rules are kept out of the packet groups
+        TestSupport.Harness hh = TestSupport.harness("alert tcp any any -> any any (http.uri; content:\"evil\"; sid:1;)");
+        assertEquals(1, hh.engine.waitingCount());
+        assertTrue(hh.run(TestSupport.tcp("GET /evil HTTP/1.1"), TestSupport.flow(), 0).isEmpty());
     }
 
     @Test

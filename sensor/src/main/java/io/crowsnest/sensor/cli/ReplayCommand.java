@@ -52,6 +52,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Exit 2 when any rule fails to load.")
     boolean strict;
 
+    @Option(names = "--threshold-file", paramLabel = "FILE", description = "threshold.config-style file: suppress, threshold, rate_filter (parsed, not applied).")
+    Path thresholdFile;
+
     @Option(names = "--no-progress", description = "Never draw the progress bar.")
     boolean noProgress;
 
@@ -72,6 +75,14 @@ public final class ReplayCommand implements Callable<Integer> {
             o.workers = workers;
         }
         o.strict = strict;
+        if (thresholdFile != null) {
+            try {
+                io.crowsnest.detection.threshold.ThresholdConfig.load(thresholdFile);
+            } catch (java.io.IOException | io.crowsnest.detection.rules.RuleParseException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--threshold-file: " + e.getMessage());
+            }
+            o.thresholdFile = thresholdFile;
+        }
         o.progress = !noProgress && System.console() != null;
         ReplayResult r = new ReplayRunner(o, System.err).run();
         for (String e : r.inputErrors) {

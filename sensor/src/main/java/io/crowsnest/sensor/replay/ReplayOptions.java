@@ -20,6 +20,8 @@ public final class ReplayOptions {
     public final Map<String, String> variables = new LinkedHashMap<>();
     public int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     public boolean strict;
+    /** Suricata threshold.config-style file (suppress / threshold / rate_filter), or null. */
+    public Path thresholdFile;
     /** Show a progress bar on stderr (the CLI turns it on when stderr is a terminal). */
     public boolean progress;
     public int ringSize = 1024;

@@ -12,6 +12,8 @@ import io.crowsnest.decoders.flow.FlowTable;
 import io.crowsnest.decoders.flow.FlowTableConfig;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
+import io.crowsnest.detection.rules.RuleParseException;
+import io.crowsnest.detection.threshold.ThresholdConfig;
 import io.crowsnest.outputs.eve.EveAlertWriter;
 import io.crowsnest.sensor.pipeline.AlertRing;
 import io.crowsnest.sensor.pipeline.AlertWriterHandler;
@@ -53,6 +55,15 @@ public final class ReplayRunner {
             return result;
         }
         DetectionEngine engine = DetectionEngine.build(rules.signatures());
+        if (options.thresholdFile != null) {
+            try {
+                engine.thresholds().configure(ThresholdConfig.load(options.thresholdFile));
+            } catch (RuleParseException e) {
+                result.ruleErrors.add(e.getMessage());
+                result.exitCode = ReplayResult.EXIT_USAGE;
+                return result;
+            }
+        }
 
         List<AlertOutput> outputs = new ArrayList<>();
         outputs.add(EveAlertWriter.open(options.outDir));

@@ -103,4 +103,19 @@ class ReplayCommandTest {
                 "--out", dir.resolve("b").toString());
         assertTrue(out.contains("sid 1000010"), out);
     }
+
+    @Test
+    void thresholdFileSuppressesASignature(@TempDir Path dir) throws IOException {
+        Path tf = dir.resolve("threshold.config");
+        Files.writeString(tf, "# quiet the Log4Shell rule for the scanner pod\n"
+                + "suppress gen_id 1, sig_id 9100001, track by_src, ip 10.244.1.66\n");
+        assertEquals(0, run("replay", demo().toString(), "--threshold-file", tf.toString(), "--out", dir.resolve("a").toString()), err);
+        String eve = Files.readString(dir.resolve("a/eve.json"));
+        // one Log4Shell alert remains: the one from 10.244.2.30 across the overlay
+        assertEquals(1, eve.split("\"signature_id\":9100001", -1).length - 1, eve);
+
+        Files.writeString(tf, "suppress gen_id 1, sig_id nine\n");
+        assertEquals(2, run("replay", demo().toString(), "--threshold-file", tf.toString(), "--out", dir.resolve("b").toString()));
+        assertTrue(err.contains("threshold.config") && err.contains("1"), err);
+    }
 }

@@ -1,0 +1,29 @@
+package io.crowsnest.detection.keywords;
+
+import io.crowsnest.decoders.Packet;
+import io.crowsnest.decoders.flow.Flow;
+import io.crowsnest.detection.inspect.PacketCondition;
+import io.crowsnest.detection.rules.RuleParseException;
+import io.crowsnest.detection.rules.Signature;
+
+/** {@code tos:[!]N;} IPv4 type of service byte equals N (decimal or 0x hex). */
+public final class TosKeyword implements Keyword {
+    public String name() { return "tos"; }
+
+    public void setup(Signature sig, String value, ParseContext ctx) throws RuleParseException {
+        String v = value.trim();
+        boolean neg = v.startsWith("!");
+        if (neg) {
+            v = v.substring(1).trim();
+        }
+        long n = KeywordSupport.parseLong(v, ctx, 0, 255);
+        sig.addCondition(new Match(n, neg));
+        sig.markNotIpOnly();
+    }
+
+    public record Match(long n, boolean neg) implements PacketCondition {
+        public boolean match(Packet p, Flow flow, int flowFlags) {
+            return (p.ipVersion == 4) && ((p.tos) == n) != neg;
+        }
+    }
+}
