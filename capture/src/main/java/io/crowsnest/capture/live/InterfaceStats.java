@@ -1,0 +1,22 @@
+package io.crowsnest.capture.live;
+
+/**
+ * Loss and volume counters of one captured interface.
+ *
+ * @param name          interface name
+ * @param interfaceId   the {@code Packet.interfaceId}/{@code sourceId} of its packets
+ * @param received      packets handed to Crowsnest by libpcap
+ * @param bytes         captured bytes handed to Crowsnest
+ * @param published     packets put in the ring (received minus ring drops)
+ * @param ringDrops     packets dropped because the ring was full (dropped by Crowsnest)
+ * @param truncated     packets longer than a ring slot (truncated, still published)
+ * @param pcapReceived  libpcap {@code ps_recv}
+ * @param kernelDrops   libpcap {@code ps_drop}: dropped because the kernel buffer was full
+ * @param ifDrops       libpcap {@code ps_ifdrop}: dropped by the interface/driver
+ * @param active        still capturing
+ * @param error         one-line reason the capture ended on its own (interface vanished …), or null
+ */
+public record InterfaceStats(String name, int interfaceId, long received, long bytes, long published,
+                             long ringDrops, long truncated, long pcapReceived, long kernelDrops,
+                             long ifDrops, boolean active, String error) {
+}

@@ -1,0 +1,115 @@
+package io.crowsnest.sensor.cli;
+
+import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.sensor.live.LiveOptions;
+import io.crowsnest.sensor.live.LiveRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code crowsnest live}: capture on the node's container bridges and overlays. */
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = "Capture live on container bridges and overlays (needs CAP_NET_RAW and CAP_NET_ADMIN).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM/SIGINT (or --duration), every alert flushed",
+                "1:capture could not start (missing capability, no libpcap)", "2:usage error"})
+public final class LiveCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--interfaces", paramLabel = "auto|NAME,...", description = "Interfaces to capture (default: ${DEFAULT-VALUE}: every bridge and VXLAN/Geneve overlay).")
+    String interfaces = "auto";
+
+    @Option(names = "--exclude", paramLabel = "GLOB,...", description = "Interface name globs never to capture.")
+    String exclude = "";
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file to load (repeatable); adds to the shipped rules.")
+    List<Path> rules = new java.util.ArrayList<>();
+
+    @Option(names = "--no-default-rules", description = "Do not load the shipped rules from signatures/.")
+    boolean noDefaultRules;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory for eve.json and stats.json (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("crowsnest-out");
+
+    @Option(names = "--bpf", paramLabel = "EXPR", description = "BPF filter applied on every interface (ANDed with the overlay de-duplication filter).")
+    String bpf;
+
+    @Option(names = "--snaplen", paramLabel = "N", description = "Bytes kept per packet (default: ${DEFAULT-VALUE}).")
+    int snaplen = 65_535;
+
+    @Option(names = "--buffer-mb", paramLabel = "N", description = "Kernel capture buffer per interface, MiB (default: ${DEFAULT-VALUE}).")
+    int bufferMb = 64;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Override a rule variable (repeatable).")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--workers", paramLabel = "N", description = "Detection worker threads (default: cores - 1, at least 1).")
+    Integer workers;
+
+    @Option(names = "--checksum", paramLabel = "all|none", description = "Validate checksums (default: ${DEFAULT-VALUE}; captures on bridges see offloaded checksums).")
+    String checksum = "none";
+
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", description = "Stats line and stats.json period (default: ${DEFAULT-VALUE}).")
+    int statsInterval = 10;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop by itself after this many seconds.")
+    Integer duration;
+
+    @Override
+    public Integer call() throws Exception {
+        LiveOptions o = new LiveOptions();
+        o.interfaces = interfaces;
+        o.exclude = exclude;
+        o.ruleFiles.addAll(rules);
+        o.defaultRules = !noDefaultRules;
+        o.outDir = out;
+        o.bpf = bpf;
+        if (snaplen < 64 || snaplen > 262_144) {
+            throw usage("--snaplen must be between 64 and 262144, got " + snaplen);
+        }
+        o.snaplen = snaplen;
+        if (bufferMb < 1 || bufferMb > 2048) {
+            throw usage("--buffer-mb must be between 1 and 2048, got " + bufferMb);
+        }
+        o.bufferMb = bufferMb;
+        o.variables.putAll(set);
+        if (workers != null) {
+            if (workers < 1 || workers > 256) {
+                throw usage("--workers must be between 1 and 256, got " + workers);
+            }
+            o.workers = workers;
+        }
+        switch (checksum) {
+            case "all": o.checksum = DecoderConfig.ChecksumMode.ALL; break;
+            case "none": o.checksum = DecoderConfig.ChecksumMode.NONE; break;
+            default: throw usage("--checksum must be all or none, got '" + checksum + "'");
+        }
+        if (statsInterval < 1) {
+            throw usage("--stats-interval must be at least 1 second");
+        }
+        o.statsInterval = Duration.ofSeconds(statsInterval);
+        if (duration != null) {
+            if (duration < 1) {
+                throw usage("--duration must be at least 1 second");
+            }
+            o.duration = Duration.ofSeconds(duration);
+        }
+        LiveRunner runner = new LiveRunner(o, System.out, System.err);
+        // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert
+        // is flushed) instead of the JVM's default 143/130 from its shutdown sequence.
+        Signal.handle(new Signal("TERM"), s -> runner.requestStop());
+        Signal.handle(new Signal("INT"), s -> runner.requestStop());
+        return runner.run();
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

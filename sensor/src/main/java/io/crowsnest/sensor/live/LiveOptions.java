@@ -1,0 +1,37 @@
+package io.crowsnest.sensor.live;
+
+import io.crowsnest.decoders.DecoderConfig;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything {@code crowsnest live} can be told, with the documented defaults. */
+public final class LiveOptions {
+    /** "auto" or a comma-separated list of interface names. */
+    public String interfaces = "auto";
+    /** Comma-separated globs of interface names never to capture. */
+    public String exclude = "";
+    public final List<Path> ruleFiles = new ArrayList<>();
+    public boolean defaultRules = true;
+    public Path outDir = Paths.get("crowsnest-out");
+    public String bpf;
+    public int snaplen = 65_535;
+    public int bufferMb = 64;
+    public final Map<String, String> variables = new LinkedHashMap<>();
+    public int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    /**
+     * Live captures on bridges and veths see packets before the NIC computes checksums
+     * (CHECKSUM_PARTIAL offload), so validating them would discard good traffic: off by default.
+     */
+    public DecoderConfig.ChecksumMode checksum = DecoderConfig.ChecksumMode.NONE;
+    public Duration statsInterval = Duration.ofSeconds(10);
+    /** Stop by itself after this long (null: run until SIGTERM/SIGINT). */
+    public Duration duration;
+    public int ringSize = 8192;
+    public int slotCapacity = 65_536 + 256;
+    public int maxFlowsPerWorker = 65_536;
+}

@@ -1,0 +1,132 @@
+package io.crowsnest.sensor.live;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import io.crowsnest.capture.live.InterfaceDiscovery;
+import io.crowsnest.capture.live.InterfaceStats;
+import io.crowsnest.capture.live.InterfaceWatcher;
+import io.crowsnest.capture.live.LiveCapture;
+import io.crowsnest.capture.live.LiveCaptureException;
+import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.detection.alert.AlertOutput;
+import io.crowsnest.detection.engine.DetectionEngine;
+import io.crowsnest.outputs.eve.EveAlertWriter;
+import io.crowsnest.sensor.pipeline.DetectionPipeline;
+import io.crowsnest.sensor.rules.LoadedRules;
+import io.crowsnest.sensor.rules.RuleSetLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live capture: discovered bridge and overlay interfaces → pcap4j capture threads → the same
+ * detection pipeline as replay. Runs until {@link #requestStop()} (SIGTERM/SIGINT) or the
+ * optional duration ends; then stops capture (breakLoop), drains the ring, flushes every alert
+ * already raised and reports.
+ */
+public final class LiveRunner {
+    /** Exit codes, Unix style. */
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_CAPTURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private final LiveOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public LiveRunner(LiveOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks a running {@link #run()} to stop; safe from any thread (signal handlers). */
+    public void requestStop() {
+        stop.countDown();
+    }
+
+    public int run() throws IOException {
+        LoadedRules rules = RuleSetLoader.load(options.defaultRules, options.ruleFiles, options.variables, err);
+        DetectionEngine engine = DetectionEngine.build(rules.signatures());
+        List<AlertOutput> outputs = new ArrayList<>();
+        outputs.add(EveAlertWriter.open(options.outDir));
+        DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
+        settings.workers = options.workers;
+        settings.ringSize = options.ringSize;
+        settings.slotCapacity = options.slotCapacity;
+        settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
+        // Live: the capture may idle for hours, so workers block instead of spinning.
+        DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new BlockingWaitStrategy(), err);
+
+        LiveCapture.Options capOptions = LiveCapture.Options.defaults()
+                .withSnaplen(Math.min(options.snaplen, options.slotCapacity))
+                .withBufferBytes(options.bufferMb << 20);
+        if (options.bpf != null && !options.bpf.isBlank()) {
+            capOptions = capOptions.withBpf(options.bpf);
+        }
+        LiveCapture capture;
+        try {
+            capture = new LiveCapture(pipeline.ring(), DecoderConfig.defaults().withChecksumMode(options.checksum),
+                    capOptions, line -> err.println("crowsnest: " + line));
+        } catch (LiveCaptureException e) {
+            pipeline.drainAndClose();
+            err.println("crowsnest: error: " + e.getMessage());
+            return EXIT_CAPTURE;
+        }
+        InterfaceDiscovery.Selection selection = InterfaceDiscovery.Selection.parse(options.interfaces, options.exclude);
+        InterfaceWatcher watcher = new InterfaceWatcher(new InterfaceDiscovery(), selection, capture.watcherListener());
+        long started = System.nanoTime();
+        err.println("crowsnest: live: " + rules.signatures().size() + " rules, " + options.workers + " worker(s), alerts to "
+                + options.outDir.resolve("eve.json"));
+        try {
+            watcher.start();
+            if (capture.interfaces().isEmpty()) {
+                err.println("crowsnest: warning: no interface to capture yet (" + describe(selection)
+                        + "); watching for bridges and overlays to appear");
+            } else {
+                err.println("crowsnest: capturing on " + String.join(", ", capture.interfaces()));
+            }
+            long intervalNanos = options.statsInterval.toNanos();
+            long deadline = options.duration == null ? Long.MAX_VALUE : started + options.duration.toNanos();
+            while (true) {
+                long now = System.nanoTime();
+                long wait = Math.min(intervalNanos, deadline - now);
+                if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+                report(capture, pipeline, started, false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            watcher.close();
+            capture.stop();
+            pipeline.drainAndClose().forEach(e -> err.println("crowsnest: error: " + e));
+        }
+        report(capture, pipeline, started, true);
+        return EXIT_OK;
+    }
+
+    private void report(LiveCapture capture, DetectionPipeline pipeline, long started, boolean last) {
+        double uptime = (System.nanoTime() - started) / 1e9;
+        List<InterfaceStats> stats = capture.stats();
+        long alerts = pipeline.alerts().alerts();
+        long occupancy = last ? 0 : pipeline.ring().occupancy();
+        (last ? out : err).println((last ? "final " : "") + LiveStats.line(uptime, stats, alerts, occupancy));
+        try {
+            LiveStats.writeJson(options.outDir, uptime, stats, alerts, occupancy, last);
+        } catch (IOException e) {
+            err.println("crowsnest: error: cannot write " + options.outDir.resolve("stats.json") + ": " + e.getMessage());
+        }
+    }
+
+    private static String describe(InterfaceDiscovery.Selection s) {
+        return s.auto() ? "auto: no Linux bridge or VXLAN/Geneve device is up" : "none of " + s.names() + " exists";
+    }
+}

@@ -1,0 +1,106 @@
+package io.crowsnest.sensor.pipeline;
+
+import com.lmax.disruptor.WaitStrategy;
+import io.crowsnest.capture.ring.PacketRing;
+import io.crowsnest.decoders.flow.FlowTable;
+import io.crowsnest.decoders.flow.FlowTableConfig;
+import io.crowsnest.detection.alert.AlertOutput;
+import io.crowsnest.detection.engine.DetectionEngine;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The part of the sensor that is the same for every packet source: packet ring → N detection
+ * workers (flows pinned by hash, each with its own flow table) → alert ring → alert outputs.
+ * A source (file reader, live capture) only claims ring slots, fills and decodes them, and
+ * publishes.
+ */
+public final class DetectionPipeline {
+    /** Sizes and policies of one pipeline. */
+    public static final class Settings {
+        public int workers = 1;
+        public int ringSize = 1024;
+        public int slotCapacity = 65_536 + 256;
+        public int maxFlowsPerWorker = 65_536;
+        public boolean midstream;
+        public int alertRingSize = 4096;
+    }
+
+    private final PacketRing ring;
+    private final AlertRing alertRing;
+    private final AlertWriterHandler writer;
+    private final List<DetectionWorker> workers = new ArrayList<>();
+    private final List<AlertOutput> outputs;
+    private boolean stopped;
+
+    public DetectionPipeline(DetectionEngine engine, List<AlertOutput> outputs, Settings s, WaitStrategy waitStrategy,
+                             PrintStream err) {
+        this.outputs = outputs;
+        this.writer = new AlertWriterHandler(outputs, err);
+        this.alertRing = new AlertRing(s.alertRingSize, writer, threads("crowsnest-alerts"), err);
+        int n = Math.max(1, s.workers);
+        FlowTableConfig flowConfig = new FlowTableConfig(s.maxFlowsPerWorker, 30, 300, 10, s.midstream,
+                engine.flowbitCount(), engine.flowintCount());
+        for (int i = 0; i < n; i++) {
+            final int id = i;
+            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing));
+        }
+        this.ring = new PacketRing(s.ringSize, s.slotCapacity, workers, threads("crowsnest-worker"), waitStrategy, err);
+    }
+
+    public PacketRing ring() {
+        return ring;
+    }
+
+    public AlertWriterHandler alerts() {
+        return writer;
+    }
+
+    public List<DetectionWorker> workers() {
+        return workers;
+    }
+
+    /**
+     * Waits until the workers handled every published packet and the writer every alert, then
+     * flushes and closes the outputs. The source must have stopped publishing. Idempotent.
+     */
+    public synchronized List<String> drainAndClose() {
+        List<String> errors = new ArrayList<>();
+        if (stopped) {
+            return errors;
+        }
+        stopped = true;
+        ring.drainAndStop();
+        alertRing.drainAndStop();
+        writer.flushAll();
+        for (AlertOutput out : outputs) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                errors.add("closing output: " + e.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    public long flowsEvicted() {
+        long n = 0;
+        for (DetectionWorker w : workers) {
+            n += w.flows() == null ? 0 : w.flows().flowsEvicted();
+        }
+        return n;
+    }
+
+    static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package io.crowsnest.sensor.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crowsnest.sensor.SharedData;
+import io.crowsnest.sensor.replay.ReplayOptions;
+import io.crowsnest.sensor.replay.ReplayResult;
+import io.crowsnest.sensor.replay.ReplayRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node deployment, for real: the lab's two-node container network (network namespaces,
+ * bridges, veth pods, a flannel-style VXLAN on UDP 8472), a sensor started as
+ * {@code crowsnest live --interfaces auto} inside node A, and real programs in the pods.
+ * Asserts alerts with the right inner addresses for same-node and cross-node traffic, each
+ * packet seen once, the same alerts as a replay of a tcpdump recording of that traffic, a bridge
+ * created later picked up within 5 s, and a prompt clean exit on SIGTERM during a flood.
+ */
+@Tag("root")
+class LiveLabTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path lab;
+
+    @BeforeAll
+    static void labUp() throws Exception {
+        assertRoot();
+        lab = SharedData.projectRoot().resolve("pcaps/lab");
+        sh(120, lab.resolve("lab.sh").toString(), "up");
+    }
+
+    @AfterAll
+    static void labDown() throws Exception {
+        if (lab != null) {
+            sh(60, lab.resolve("lab.sh").toString(), "down");
+        }
+    }
+
+    static void assertRoot() throws Exception {
+        Process p = new ProcessBuilder("id", "-u").start();
+        String uid = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!"0".equals(uid)) {
+            fail("LiveLabTest needs root (network namespaces, raw capture): run bin/test as root, as CI does");
+        }
+    }
+
+    static String sh(int timeoutSeconds, String... cmd) throws Exception {
+        return sh(Map.of(), timeoutSeconds, cmd);
+    }
+
+    static String sh(Map<String, String> env, int timeoutSeconds, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> String.join(" ", cmd) + " failed:\n" + text);
+        return text;
+    }
+
+    /** A sensor process in node A's network namespace. */
+    static final class Sensor implements AutoCloseable {
+        final Process process;
+        final Path err;
+        final Path out;
+
+        Sensor(Path dir) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            out = dir.resolve("sensor.out");
+            err = dir.resolve("sensor.err");
+            process = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
+                    "io.crowsnest.sensor.cli.CrowsnestCli", "live", "--interfaces", "auto", "--stats-interval", "1",
+                    "--out", dir.resolve("out").toString())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        }
+
+        String stderr() throws IOException {
+            return Files.exists(err) ? Files.readString(err) : "";
+        }
+
+        void awaitStderr(String text, long timeoutMillis) throws Exception {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (System.currentTimeMillis() < end) {
+                if (stderr().contains(text)) {
+                    return;
+                }
+                if (!process.isAlive()) {
+                    fail("sensor exited early (" + process.exitValue() + "):\n" + stderr());
+                }
+                Thread.sleep(100);
+            }
+            fail("sensor did not print '" + text + "' within " + timeoutMillis + " ms:\n" + stderr());
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    static List<JsonNode> alerts(Path eve) throws IOException {
+        List<JsonNode> list = new ArrayList<>();
+        if (Files.exists(eve)) {
+            for (String line : Files.readAllLines(eve)) {
+                JsonNode n = JSON.readTree(line);
+                if ("alert".equals(n.path("event_type").asText())) {
+                    list.add(n);
+                }
+            }
+        }
+        return list;
+    }
+
+    static Map<String, Long> keyed(List<JsonNode> alerts) {
+        Map<String, Long> m = new TreeMap<>();
+        for (JsonNode a : alerts) {
+            String k = a.path("alert").path("signature_id").asLong() + " " + a.path("src_ip").asText() + " -> "
+                    + a.path("dest_ip").asText() + ":" + a.path("dest_port").asInt();
+            m.merge(k, 1L, Long::sum);
+        }
+        return m;
+    }
+
+    static List<JsonNode> replay(Path pcap, Path out) throws IOException {
+        ReplayOptions o = new ReplayOptions();
+        o.files.add(pcap);
+        o.outDir = out;
+        ReplayResult r = new ReplayRunner(o, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        assertEquals(0, r.exitCode);
+        return alerts(out.resolve("eve.json"));
+    }
+
+    @Test
+    void scenariosAlertOnceWithInnerAddressesLikeAReplayAndSigtermExitsCleanly(@TempDir Path dir) throws Exception {
+        Path recordings = dir.resolve("recordings");
+        try (Sensor sensor = new Sensor(dir)) {
+            sensor.awaitStderr("capturing on cn-br0, cn-vx0", 20_000);
+            Map<String, String> env = Map.of("CN_LAB_OUT", recordings.toString());
+            sh(env, 120, lab.resolve("scenario.sh").toString(), "log4shell");
+            sh(env, 120, lab.resolve("scenario.sh").toString(), "docker-api");
+
+            // a bridge that appears later (a new container network) is captured within 5 s
+            sh(30, "ip", "netns", "exec", "cn-nodeA", "ip", "link", "add", "cn-br9", "type", "bridge");
+            long created = System.nanoTime();
+            try {
+                sh(30, "ip", "netns", "exec", "cn-nodeA", "ip", "link", "set", "cn-br9", "up");
+                sensor.awaitStderr("capturing on cn-br9", 5_000);
+                assertTrue(System.nanoTime() - created < 5_000_000_000L);
+            } finally {
+                sh(30, "ip", "netns", "exec", "cn-nodeA", "ip", "link", "del", "cn-br9");
+            }
+
+            // SIGTERM during a flood: ping flood between two pods on the bridge, then TERM
+            Process flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-f", "-q", "-w", "20",
+                    "10.244.1.10").redirectErrorStream(true).start();
+            try {
+                Thread.sleep(2_000);
+                long term = System.nanoTime();
+                sensor.process.destroy(); // SIGTERM
+                assertTrue(sensor.process.waitFor(2, TimeUnit.SECONDS), "sensor must exit within 2 s of SIGTERM during a flood");
+                long tookMillis = (System.nanoTime() - term) / 1_000_000;
+                assertEquals(0, sensor.process.exitValue(), sensor.stderr());
+                System.out.println("live: exited " + tookMillis + " ms after SIGTERM during a ping flood");
+            } finally {
+                flood.destroyForcibly();
+            }
+        }
+
+        List<JsonNode> live = alerts(dir.resolve("out/eve.json"));
+        Map<String, Long> got = keyed(live);
+        System.out.println("live alerts: " + got);
+        assertEquals(1L, got.get("9100001 10.244.1.20 -> 10.244.1.10:8080"), "same-node Log4Shell, once: " + got);
+        assertEquals(1L, got.get("9100001 10.244.2.10 -> 10.244.1.10:8080"), "cross-node Log4Shell over VXLAN, once: " + got);
+        assertEquals(1L, got.get("9100101 10.244.1.20 -> 10.244.1.13:2375"), "Docker API create, once: " + got);
+
+        // the same traffic, recorded by tcpdump on the bridge and replayed, raises the same alerts
+        Map<String, Long> replayed = new TreeMap<>();
+        replayed.putAll(keyed(replay(recordings.resolve("log4shell.pcap"), dir.resolve("r1"))));
+        keyed(replay(recordings.resolve("docker-api.pcap"), dir.resolve("r2"))).forEach((k, v) -> replayed.merge(k, v, Long::sum));
+        assertEquals(replayed, got);
+
+        JsonNode stats = JSON.readTree(dir.resolve("out/stats.json").toFile());
+        assertTrue(stats.path("final").asBoolean());
+        JsonNode bridge = null;
+        for (JsonNode i : stats.path("interfaces")) {
+            if ("cn-br0".equals(i.path("name").asText())) {
+                bridge = i;
+            }
+        }
+        assertTrue(bridge != null && bridge.path("received").asLong() > 100, stats.toString());
+        System.out.println("live stats: " + stats);
+    }
+}
