@@ -106,6 +106,8 @@ class ShippedRulesTest {
         "container-api/zeek-docker-http-upgrade.pcap, 9100101",
         "cryptominer/ndpi-mining.pcap, 9100301",
         "cryptominer/ndpi-mining.pcap, 9100302",
+        "dns-tunnel/ndpi-dns-exfiltration.pcap, 9100401",
+        "dns-tunnel/ndpi-dns-tunnel-iodine.pcap, 9100402",
     })
     void externalCaptureRaisesTheShippedRule(String pcap, long sid, @TempDir Path out) throws IOException {
         Map<Long, Long> got = bySid(replay(SharedData.externalPcap(pcap), out));
@@ -113,7 +115,8 @@ class ShippedRulesTest {
     }
 
     @ParameterizedTest(name = "{0} is quiet")
-    @CsvSource({"normal/zeek-http-get.pcap", "normal/zeek-tls-chrome-34-google.pcap", "normal/ndpi-dns.pcap"})
+    @CsvSource({"normal/zeek-http-get.pcap", "normal/zeek-tls-chrome-34-google.pcap", "normal/ndpi-dns.pcap",
+        "dns/zeek-dns-long-connection.pcap"})
     void benignCapturesRaiseNoSevereAlert(String pcap, @TempDir Path out) throws IOException {
         for (JsonNode a : replay(SharedData.externalPcap(pcap), out)) {
             assertTrue(a.path("alert").path("severity").asInt() > 2, () -> pcap + " raised " + a);
