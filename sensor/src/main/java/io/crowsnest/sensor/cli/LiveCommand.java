@@ -62,6 +62,15 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop by itself after this many seconds.")
     Integer duration;
 
+    @Option(names = "--pcap-out", paramLabel = "DIR", description = "Also write every captured packet to a rolling ring of pcap files in DIR.")
+    Path pcapOut;
+
+    @Option(names = "--pcap-out-size", paramLabel = "MB", description = "Size of one --pcap-out file (default: ${DEFAULT-VALUE}).")
+    int pcapOutSize = 100;
+
+    @Option(names = "--pcap-out-files", paramLabel = "N", description = "Files kept in the --pcap-out ring; the oldest are deleted (default: ${DEFAULT-VALUE}).")
+    int pcapOutFiles = 10;
+
     @Override
     public Integer call() throws Exception {
         LiveOptions o = new LiveOptions();
@@ -100,6 +109,14 @@ public final class LiveCommand implements Callable<Integer> {
                 throw usage("--duration must be at least 1 second");
             }
             o.duration = Duration.ofSeconds(duration);
+        }
+        if (pcapOut != null) {
+            if (pcapOutSize < 1 || pcapOutFiles < 1) {
+                throw usage("--pcap-out-size and --pcap-out-files must be at least 1");
+            }
+            o.pcapOutDir = pcapOut;
+            o.pcapOutFileMb = pcapOutSize;
+            o.pcapOutFiles = pcapOutFiles;
         }
         LiveRunner runner = new LiveRunner(o, System.out, System.err);
         // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert

@@ -31,6 +31,10 @@ public final class LiveOptions {
     public Duration statsInterval = Duration.ofSeconds(10);
     /** Stop by itself after this long (null: run until SIGTERM/SIGINT). */
     public Duration duration;
+    /** Write every captured packet to a bounded ring of pcap files here (null: off). */
+    public Path pcapOutDir;
+    public long pcapOutFileMb = 100;
+    public int pcapOutFiles = 10;
     public int ringSize = 8192;
     public int slotCapacity = 65_536 + 256;
     public int maxFlowsPerWorker = 65_536;

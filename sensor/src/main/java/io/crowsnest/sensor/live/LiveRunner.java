@@ -1,12 +1,15 @@
 package io.crowsnest.sensor.live;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import io.crowsnest.capture.file.RollingPcapWriter;
 import io.crowsnest.capture.live.InterfaceDiscovery;
 import io.crowsnest.capture.live.InterfaceStats;
 import io.crowsnest.capture.live.InterfaceWatcher;
 import io.crowsnest.capture.live.LiveCapture;
 import io.crowsnest.capture.live.LiveCaptureException;
 import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.decoders.Packet;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.outputs.eve.EveAlertWriter;
@@ -58,8 +61,13 @@ public final class LiveRunner {
         settings.ringSize = options.ringSize;
         settings.slotCapacity = options.slotCapacity;
         settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
+        List<EventHandler<Packet>> extra = new ArrayList<>();
+        if (options.pcapOutDir != null) {
+            extra.add(new PcapRingHandler(new RollingPcapWriter(options.pcapOutDir, options.pcapOutFileMb << 20,
+                    options.pcapOutFiles), err));
+        }
         // Live: the capture may idle for hours, so workers block instead of spinning.
-        DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new BlockingWaitStrategy(), err);
+        DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new BlockingWaitStrategy(), extra, err);
 
         LiveCapture.Options capOptions = LiveCapture.Options.defaults()
                 .withSnaplen(Math.min(options.snaplen, options.slotCapacity))

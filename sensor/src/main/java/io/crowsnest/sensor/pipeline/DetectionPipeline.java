@@ -1,7 +1,9 @@
 package io.crowsnest.sensor.pipeline;
 
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.WaitStrategy;
 import io.crowsnest.capture.ring.PacketRing;
+import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.flow.FlowTable;
 import io.crowsnest.decoders.flow.FlowTableConfig;
 import io.crowsnest.detection.alert.AlertOutput;
@@ -39,6 +41,12 @@ public final class DetectionPipeline {
 
     public DetectionPipeline(DetectionEngine engine, List<AlertOutput> outputs, Settings s, WaitStrategy waitStrategy,
                              PrintStream err) {
+        this(engine, outputs, s, waitStrategy, List.of(), err);
+    }
+
+    /** @param extraConsumers packet-ring consumers beside the workers (they see every packet) */
+    public DetectionPipeline(DetectionEngine engine, List<AlertOutput> outputs, Settings s, WaitStrategy waitStrategy,
+                             List<EventHandler<Packet>> extraConsumers, PrintStream err) {
         this.outputs = outputs;
         this.writer = new AlertWriterHandler(outputs, err);
         this.alertRing = new AlertRing(s.alertRingSize, writer, threads("crowsnest-alerts"), err);
@@ -49,7 +57,9 @@ public final class DetectionPipeline {
             final int id = i;
             workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing));
         }
-        this.ring = new PacketRing(s.ringSize, s.slotCapacity, workers, threads("crowsnest-worker"), waitStrategy, err);
+        List<EventHandler<Packet>> consumers = new ArrayList<>(workers);
+        consumers.addAll(extraConsumers);
+        this.ring = new PacketRing(s.ringSize, s.slotCapacity, consumers, threads("crowsnest-worker"), waitStrategy, err);
     }
 
     public PacketRing ring() {

@@ -92,7 +92,7 @@ class LiveLabTest {
             err = dir.resolve("sensor.err");
             process = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
                     "io.crowsnest.sensor.cli.CrowsnestCli", "live", "--interfaces", "auto", "--stats-interval", "1",
-                    "--out", dir.resolve("out").toString())
+                    "--out", dir.resolve("out").toString(), "--pcap-out", dir.resolve("ring").toString())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         }
 
@@ -201,6 +201,12 @@ class LiveLabTest {
         keyed(replay(recordings.resolve("docker-api.pcap"), dir.resolve("r2"))).forEach((k, v) -> replayed.merge(k, v, Long::sum));
         assertEquals(replayed, got);
 
+        // the evidence ring: every captured packet, replayable, raising the same alerts
+        Path ringFile = dir.resolve("ring/capture-000001.pcap");
+        assertTrue(Files.size(ringFile) > 10_000, "--pcap-out wrote " + Files.size(ringFile) + " bytes");
+        Map<String, Long> fromRing = keyed(replay(ringFile, dir.resolve("r3")));
+        assertEquals(got, fromRing, "replaying the --pcap-out ring gives the live alerts");
+
         JsonNode stats = JSON.readTree(dir.resolve("out/stats.json").toFile());
         assertTrue(stats.path("final").asBoolean());
         JsonNode bridge = null;
@@ -211,5 +217,18 @@ class LiveLabTest {
         }
         assertTrue(bridge != null && bridge.path("received").asLong() > 100, stats.toString());
         System.out.println("live stats: " + stats);
+    }
+
+    @Test
+    void withoutCaptureCapabilitiesItFailsAtOnceNamingThem(@TempDir Path dir) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin",
+                java, "-cp", System.getProperty("java.class.path"), "io.crowsnest.sensor.cli.CrowsnestCli", "live",
+                "--out", dir.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "must fail at once");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("CAP_NET_RAW") && out.contains("CAP_NET_ADMIN"), out);
+        assertTrue(!out.contains("\tat "), "no stack trace: " + out);
     }
 }
