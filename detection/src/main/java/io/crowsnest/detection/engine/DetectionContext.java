@@ -1,6 +1,13 @@
 package io.crowsnest.detection.engine;
 
+import io.crowsnest.applayer.AppLayer;
+import io.crowsnest.applayer.AppLayerState;
+import io.crowsnest.applayer.AppProto;
+import io.crowsnest.applayer.Buf;
+import io.crowsnest.applayer.Slice;
+import io.crowsnest.applayer.Transaction;
 import io.crowsnest.decoders.Packet;
+import io.crowsnest.decoders.stream.TcpStream;
 import io.crowsnest.decoders.flow.Flow;
 import io.crowsnest.decoders.flow.FlowFlags;
 import io.crowsnest.detection.inspect.InspectionContext;
@@ -26,7 +33,16 @@ public final class DetectionContext {
     private final MatchSet matchSet;
     private final int[] cand;
     private final int[] alertQueue;
+    private final Transaction[] alertTx;
     private int alertCount;
+    /** Stamp per signature: the packet number on which it matched (no second alert from the raw stream). */
+    private final long[] matchedAt;
+    private final Slice slice = new Slice();
+    private AppLayerState app;
+    private Transaction matchTx;
+    /** Raw-stream window of the packet's direction (bytes [0, windowLen), of which the last windowNew are new). */
+    private byte[] window;
+    private int windowLen, windowNew;
     final InspectionContext ictx = new InspectionContext();
     private boolean passed;
 
@@ -38,6 +54,8 @@ public final class DetectionContext {
         this.matchSet = new MatchSet(Math.max(1, engine.maxPatterns));
         this.cand = new int[Math.max(1, engine.maxGroupSize)];
         this.alertQueue = new int[engine.maxAlertsPerPacket];
+        this.alertTx = new Transaction[engine.maxAlertsPerPacket];
+        this.matchedAt = new long[Math.max(1, sigs.length)];
     }
 
     /** Inspects one packet; {@code flow} may be null for packets without one; flowFlags are FlowFlags bits. */
@@ -46,6 +64,16 @@ public final class DetectionContext {
         DetectionEngine.Group g = engine.group(p, flowFlags);
         passed = false;
         alertCount = 0;
+        app = AppLayer.state(flow);
+        window = null;
+        if (flow != null && flow.tcp != null && p.ipProto == 6) {
+            TcpStream ts = flow.tcp.stream((flowFlags & FlowFlags.TO_SERVER) != 0);
+            if (ts.windowNew() > 0 && (ts.windowLength() > ts.windowNew() || ts.windowNew() > p.payloadLength)) {
+                window = ts.window();
+                windowLen = ts.windowLength();
+                windowNew = ts.windowNew();
+            }
+        }
         if (g.ipOnly.length > 0 && (flow == null || (flowFlags & FlowFlags.FIRST_IN_DIRECTION) != 0)) {
             for (int num : g.ipOnly) {
                 evaluate(sigs[num], p, flow, flowFlags, false);
@@ -68,6 +96,10 @@ public final class DetectionContext {
                 }
                 prefilterCandidates += n - firstPf;
             }
+            if (g.txSigs.length > 0 && app != null && app.updatedCount() > 0) {
+                System.arraycopy(g.txSigs, 0, cand, n, g.txSigs.length);
+                n += g.txSigs.length;
+            }
             if (n > firstPf) {
                 Arrays.sort(cand, 0, n);
             }
@@ -79,14 +111,90 @@ public final class DetectionContext {
                 }
             }
         }
+        if (!passed && window != null && g.matcher != null) {
+            inspectStream(g, p, flow, flowFlags);
+        }
         if (alertCount > 0) {
             if (alertCount > 1) {
-                Arrays.sort(alertQueue, 0, alertCount);
+                sortQueue();
             }
+            int proto = app == null ? 0 : app.proto;
+            Transaction cur = app == null ? null : app.currentTx();
             for (int i = 0; i < alertCount; i++) {
                 alerts++;
-                sink.alert(p, flow, sigs[alertQueue[i]], flowFlags);
+                Transaction tx = alertTx[i] != null ? alertTx[i] : cur;
+                sink.alert(p, flow, sigs[alertQueue[i]], flowFlags, proto == AppProto.FAILED ? 0 : proto, tx);
+                alertTx[i] = null;
             }
+        }
+        app = null;
+        window = null;
+    }
+
+    /**
+     * Raw stream inspection: payload rules that did not match this packet are tried on the direction's
+     * reassembled window (the bytes before this packet's new data plus that data), so a pattern split over
+     * segments matches. A match counts only when it needs the new bytes (the window without them does not
+     * match), so one match in the stream alerts once.
+     */
+    private void inspectStream(DetectionEngine.Group g, Packet p, Flow flow, int flowFlags) {
+        matchSet.clear();
+        g.matcher.scan(window, 0, windowLen, matchSet);
+        int n = 0;
+        for (int i = 0, m = matchSet.size(); i < m; i++) {
+            int[] list = g.patternSigs[matchSet.get(i)];
+            System.arraycopy(list, 0, cand, n, list.length);
+            n += list.length;
+        }
+        if (n == 0) {
+            return;
+        }
+        Arrays.sort(cand, 0, n);
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            int num = cand[i];
+            if (num == prev) {
+                continue;
+            }
+            prev = num;
+            Signature s = sigs[num];
+            if (!engine.streamOk[num] || matchedAt[num] == packets || engine.app[num] != null) {
+                continue;
+            }
+            if (!s.proto().matches(p.ipVersion, p.ipProto) || !header(s, p)) {
+                continue;
+            }
+            boolean ok = true;
+            for (PacketCondition c : s.conditionArray()) {
+                if (!c.match(p, flow, flowFlags)) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (!ok || !PayloadInspector.inspect(s.payloadArray(), window, 0, windowLen, ictx)
+                    || PayloadInspector.inspect(s.payloadArray(), window, 0, windowLen - windowNew, ictx)) {
+                continue;
+            }
+            accept(s, p, flow, null);
+            if (passed) {
+                return;
+            }
+        }
+    }
+
+    private void sortQueue() {
+        // insertion sort of (num, tx) pairs by signature order
+        for (int i = 1; i < alertCount; i++) {
+            int num = alertQueue[i];
+            Transaction tx = alertTx[i];
+            int j = i - 1;
+            while (j >= 0 && alertQueue[j] > num) {
+                alertQueue[j + 1] = alertQueue[j];
+                alertTx[j + 1] = alertTx[j];
+                j--;
+            }
+            alertQueue[j + 1] = num;
+            alertTx[j + 1] = tx;
         }
     }
 
@@ -95,6 +203,15 @@ public final class DetectionContext {
         if (!s.proto().matches(p.ipVersion, p.ipProto) || !header(s, p)) {
             return;
         }
+        AppBinding ab = engine.app[s.num()];
+        if (ab != null) {
+            if (app == null || (ab.appProto >= 0 && app.proto != ab.appProto)) {
+                return;
+            }
+            if (ab.appProto < 0 && (app.proto == AppProto.UNKNOWN || app.proto == AppProto.FAILED)) {
+                return;
+            }
+        }
         for (PacketCondition c : s.conditionArray()) {
             if (!c.match(p, flow, flowFlags)) {
                 return;
@@ -102,15 +219,81 @@ public final class DetectionContext {
         }
         PayloadElement[] pl = s.payloadArray();
         if (pl.length > 0) {
-            if (p.payloadLength <= 0
-                    || !PayloadInspector.inspect(pl, p.data, p.payloadOffset, p.payloadLength, ictx)) {
+            boolean hit = p.payloadLength > 0
+                    && PayloadInspector.inspect(pl, p.data, p.payloadOffset, p.payloadLength, ictx);
+            if (!hit && ab != null && window != null) {
+                hit = PayloadInspector.inspect(pl, window, 0, windowLen, ictx);
+            }
+            if (!hit) {
                 return;
             }
         }
-        matched++;
+        matchTx = null;
+        if (ab != null && ab.tx() && !matchTx(s, ab, flowFlags)) {
+            return;
+        }
         if (countPrefilter && s.fastPattern() != null) {
             prefilterMatches++;
         }
+        accept(s, p, flow, matchTx);
+    }
+
+    /** Finds a transaction updated by this packet (in its direction) whose buffers match; marks it alerted. */
+    private boolean matchTx(Signature s, AppBinding ab, int flowFlags) {
+        boolean pktToServer = (flowFlags & FlowFlags.TO_SERVER) != 0;
+        for (int i = 0, n = app.updatedCount(); i < n; i++) {
+            boolean dir = app.updatedToServer(i);
+            if (dir != pktToServer) {
+                continue;
+            }
+            if ((ab.txDir == 1 && !dir) || (ab.txDir == 2 && dir)) {
+                continue;
+            }
+            Transaction tx = app.updatedTx(i);
+            if (tx.alerted(s.num(), dir)) {
+                continue;
+            }
+            if (buffersMatch(s, ab, tx, dir)) {
+                if (!s.noalert() || s.postMatchArray().length > 0) {
+                    tx.markAlerted(s.num(), dir);
+                }
+                matchTx = tx;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean buffersMatch(Signature s, AppBinding ab, Transaction tx, boolean dir) {
+        for (int b = 0; b < ab.bufIds.length; b++) {
+            int id = ab.bufIds[b];
+            int d = Buf.direction(id);
+            boolean bdir = d == Buf.DIR_BOTH ? dir : d == Buf.DIR_TO_SERVER;
+            boolean any = false;
+            for (int idx = 0; idx < 64 && tx.buffer(id, bdir, idx, slice); idx++) {
+                byte[] buf = slice.buf;
+                int off = slice.off, len = slice.len;
+                if (ab.transformed[b]) {
+                    buf = s.transform(ab.bufNames[b], java.util.Arrays.copyOfRange(buf, off, off + len));
+                    off = 0;
+                    len = buf.length;
+                }
+                if (PayloadInspector.inspect(ab.elems[b], buf, off, len, ictx)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A signature matched: flowbits and other post-match actions, pass, noalert, thresholds, then the queue. */
+    private void accept(Signature s, Packet p, Flow flow, Transaction tx) {
+        matched++;
+        matchedAt[s.num()] = packets;
         for (PostMatch m : s.postMatchArray()) {
             m.apply(p, flow);
         }
@@ -122,11 +305,12 @@ public final class DetectionContext {
         if (s.noalert() || !engine.thresholds.allow(s, p)) {
             return;
         }
-        queue(s.num());
+        queue(s.num(), tx);
     }
 
-    private void queue(int num) {
+    private void queue(int num, Transaction tx) {
         if (alertCount < alertQueue.length) {
+            alertTx[alertCount] = tx;
             alertQueue[alertCount++] = num;
             return;
         }
@@ -139,6 +323,7 @@ public final class DetectionContext {
         }
         if (num < alertQueue[worst]) {
             alertQueue[worst] = num;
+            alertTx[worst] = tx;
         }
     }
 

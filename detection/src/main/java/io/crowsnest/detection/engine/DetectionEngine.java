@@ -42,20 +42,31 @@ public final class DetectionEngine {
     private final int waitingCount;
     private final int ipOnlyCount, prefilterCount, fastPatternCount;
     private final List<DetectionContext> contexts = new CopyOnWriteArrayList<>();
+    /** App-layer binding per signature num (null: packet-only rule, or parked). */
+    final AppBinding[] app;
+    /** Rule waits on something the app layer does not feed: never evaluated. */
+    final boolean[] parked;
+    /** Packet payload rule that may also match the raw reassembled stream (no absolute anchors). */
+    final boolean[] streamOk;
+    private final int boundCount;
     int maxAlertsPerPacket = DEFAULT_MAX_ALERTS;
 
     static final class Group {
         final String name;
         final int[] ipOnly;
         final int[] always;
+        /** Signatures inspecting app-layer transactions (evaluated when the packet updated one). */
+        final int[] txSigs;
         final MultiPatternMatcher matcher;
         final int[][] patternSigs;
         final int size;
 
-        Group(String name, int[] ipOnly, int[] always, MultiPatternMatcher matcher, int[][] patternSigs, int size) {
+        Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
+              int size) {
             this.name = name;
             this.ipOnly = ipOnly;
             this.always = always;
+            this.txSigs = txSigs;
             this.matcher = matcher;
             this.patternSigs = patternSigs;
             this.size = size;
@@ -74,13 +85,23 @@ public final class DetectionEngine {
         List<Signature> sorted = new ArrayList<>(list);
         sorted.sort(ORDER);
         sigs = sorted.toArray(new Signature[0]);
-        int fb = 0, fi = 0, ipo = 0, pf = 0, wait = 0;
+        int fb = 0, fi = 0, ipo = 0, pf = 0, wait = 0, bound = 0;
+        app = new AppBinding[sigs.length];
+        parked = new boolean[sigs.length];
+        streamOk = new boolean[sigs.length];
         for (int i = 0; i < sigs.length; i++) {
             sigs[i].setNum(i);
             fb = Math.max(fb, sigs[i].maxFlowbit() + 1);
             fi = Math.max(fi, sigs[i].maxFlowint() + 1);
+            streamOk[i] = streamEligible(sigs[i]);
             if (sigs[i].waitingOn() != null) {
-                wait++;
+                app[i] = AppBinding.bind(sigs[i]);
+                if (app[i] == null) {
+                    parked[i] = true;
+                    wait++;
+                } else {
+                    bound++;
+                }
             } else if (sigs[i].isIpOnly()) {
                 ipo++;
             } else if (sigs[i].fastPattern() != null) {
@@ -90,23 +111,28 @@ public final class DetectionEngine {
         flowbitCount = fb;
         flowintCount = fi;
         waitingCount = wait;
+        boundCount = bound;
         ipOnlyCount = ipo;
         prefilterCount = pf;
         int maxSize = 0, maxPat = 0, fps = 0;
         for (int pb = 0; pb < PROTO_BUCKETS; pb++) {
             for (int db = 0; db < DIR_BUCKETS; db++) {
-                List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>();
+                List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>(), txs = new ArrayList<>();
                 Map<String, Integer> patIndex = new HashMap<>();
                 List<List<Integer>> patSigs = new ArrayList<>();
                 PatternSetBuilder builder = new PatternSetBuilder();
                 int size = 0;
                 for (Signature s : sigs) {
                     // rules bound to app-layer buffers are kept but not fed until the app layer lands
-                    if (s.waitingOn() != null || !inProto(s, pb) || !inDir(s, db)) {
+                    if (parked[s.num()] || !inProto(s, pb) || !inDir(s, db)) {
                         continue;
                     }
                     size++;
-                    if (s.isIpOnly()) {
+                    if (app[s.num()] != null && app[s.num()].tx()) {
+                        txs.add(s.num());
+                        continue;
+                    }
+                    if (s.isIpOnly() && app[s.num()] == null) {
                         ipOnly.add(s.num());
                         continue;
                     }
@@ -140,7 +166,7 @@ public final class DetectionEngine {
                 }
                 maxSize = Math.max(maxSize, size);
                 groups[pb * DIR_BUCKETS + db] = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
-                        toArray(ipOnly), toArray(always), m, ps, size);
+                        toArray(ipOnly), toArray(always), toArray(txs), m, ps, size);
             }
         }
         maxGroupSize = maxSize;
@@ -181,7 +207,31 @@ public final class DetectionEngine {
         return flowintCount;
     }
 
-    /** Signatures that are loaded but wait on the app layer (not evaluated on packets yet). */
+    /** Signatures bound to the app layer (evaluated on transactions or once the flow's protocol is known). */
+    public int appLayerBoundCount() {
+        return boundCount;
+    }
+
+    /** A payload rule whose contents float (no offset/depth/startswith/endswith, no byte ops or pcre). */
+    private static boolean streamEligible(Signature s) {
+        if (s.proto() != Signature.Proto.TCP && s.proto() != Signature.Proto.IP) {
+            return false;
+        }
+        if (s.payloadArray() == null || s.payloadArray().length == 0) {
+            return false;
+        }
+        for (io.crowsnest.detection.inspect.PayloadElement e : s.payloadArray()) {
+            if (!(e instanceof ContentMatch c)) {
+                return false;
+            }
+            if (c.hasOffset || c.hasDepth || c.startsWith || c.endsWith || c.offsetVar >= 0 || c.depthVar >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Signatures that are loaded but wait on something the app layer does not feed (never evaluated). */
     public int waitingCount() {
         return waitingCount;
     }

@@ -167,10 +167,14 @@ class RuleLoaderTest {
         assertEquals(".www.example.com", new String(s.transform("http.host", "www.example.com".getBytes())));
         assertTrue(err("alert tcp any any -> any any (to_lowercase; content:\"x\"; sid:1;)").message()
                 .startsWith("transform to_lowercase needs a sticky buffer"));
-        // waiting rules are kept out of the packet groups
+        // app-layer rules are bound to the app layer's buffers: never matched on the bare packet payload
         TestSupport.Harness hh = TestSupport.harness("alert tcp any any -> any any (http.uri; content:\"evil\"; sid:1;)");
-        assertEquals(1, hh.engine.waitingCount());
+        assertEquals(0, hh.engine.waitingCount());
+        assertEquals(1, hh.engine.appLayerBoundCount());
         assertTrue(hh.run(TestSupport.tcp("GET /evil HTTP/1.1"), TestSupport.flow(), 0).isEmpty());
+        // buffers the app layer does not feed stay parked
+        hh = TestSupport.harness("alert tcp any any -> any any (smb.share; content:\"evil\"; sid:1;)");
+        assertEquals(1, hh.engine.waitingCount());
     }
 
     @Test

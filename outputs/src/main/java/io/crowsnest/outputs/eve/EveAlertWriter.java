@@ -72,6 +72,9 @@ public final class EveAlertWriter implements AlertOutput {
         if (a.tunnelType != TunnelType.NONE) {
             writeTunnel(a);
         }
+        if (a.appProto != null) {
+            gen.writeStringField("app_proto", a.appProto);
+        }
         gen.writeObjectFieldStart("alert");
         gen.writeStringField("action", a.action);
         gen.writeNumberField("gid", a.gid);
@@ -92,6 +95,11 @@ public final class EveAlertWriter implements AlertOutput {
             gen.writeEndObject();
         }
         gen.writeEndObject();
+        if (a.appProto != null && a.app != null) {
+            // the transaction's object, as Suricata adds http{…} / dns{…} / tls{…} to alerts
+            gen.writeFieldName(a.appProto);
+            EveAppObjects.writeValue(gen, a.app);
+        }
         gen.writeEndObject();
         gen.writeRaw('\n');
         written++;

@@ -58,6 +58,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Never draw the progress bar.")
     boolean noProgress;
 
+    @Option(names = "--eve-types", paramLabel = "TYPES", split = ",",
+            description = "EVE record types to write: alert,http,dns,tls,ssh,redis,anomaly (default: alert).")
+    List<String> eveTypes;
+
+    @Option(names = "--no-app-layer", description = "Packet rules only: no TCP reassembly, no app-layer parsing.")
+    boolean noAppLayer;
+
     @Override
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
@@ -67,6 +74,19 @@ public final class ReplayCommand implements Callable<Integer> {
         o.outDir = out;
         o.checksum = parseChecksum(checksum);
         o.midstream = midstream;
+        o.appLayer = !noAppLayer;
+        if (eveTypes != null) {
+            java.util.Set<String> known = java.util.Set.of("alert", "http", "dns", "tls", "ssh", "redis", "anomaly");
+            o.eveTypes.clear();
+            o.eveTypes.add("alert");
+            for (String t : eveTypes) {
+                String v = t.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!known.contains(v)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "unknown EVE type '" + t + "' (known: " + known + ")");
+                }
+                o.eveTypes.add(v);
+            }
+        }
         o.variables.putAll(set);
         if (workers != null) {
             if (workers < 1 || workers > 256) {

@@ -41,13 +41,16 @@ public final class AlertWriterHandler implements EventHandler<Alert> {
 
     @Override
     public void onEvent(Alert alert, long sequence, boolean endOfBatch) {
-        alerts++;
-        SidCount c = bySid.get(alert.sid);
-        if (c == null) {
-            c = new SidCount(alert.sid, alert.msg);
-            bySid.put(alert.sid, c);
+        // Other EVE records (http, dns, …) share the ring; only alerts count as alerts.
+        if (alert.eventType == null || "alert".equals(alert.eventType)) {
+            alerts++;
+            SidCount c = bySid.get(alert.sid);
+            if (c == null) {
+                c = new SidCount(alert.sid, alert.msg);
+                bySid.put(alert.sid, c);
+            }
+            c.count++;
         }
-        c.count++;
         for (AlertOutput out : outputs) {
             try {
                 out.write(alert);

@@ -2,15 +2,19 @@ package io.crowsnest.sensor.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.WaitStrategy;
+import io.crowsnest.applayer.AppLayer;
 import io.crowsnest.capture.ring.PacketRing;
 import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.flow.FlowTable;
 import io.crowsnest.decoders.flow.FlowTableConfig;
+import io.crowsnest.decoders.stream.StreamConfig;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +34,12 @@ public final class DetectionPipeline {
         public int maxFlowsPerWorker = 65_536;
         public boolean midstream;
         public int alertRingSize = 4096;
+        /** Run TCP reassembly and the app-layer parsers (off: packet-only detection). */
+        public boolean appLayer = true;
+        public int streamDepth = 1 << 20;
+        public long streamMemcap = 64L << 20;
+        /** EVE record types besides "alert" the workers emit (http, dns, tls, ssh, anomaly). */
+        public Set<String> eventTypes = Set.of();
     }
 
     private final PacketRing ring;
@@ -53,9 +63,16 @@ public final class DetectionPipeline {
         int n = Math.max(1, s.workers);
         FlowTableConfig flowConfig = new FlowTableConfig(s.maxFlowsPerWorker, 30, 300, 10, s.midstream,
                 engine.flowbitCount(), engine.flowintCount());
+        StreamConfig streamConfig = StreamConfig.defaults();
+        streamConfig.midstream = s.midstream;
+        streamConfig.depth = s.streamDepth;
+        streamConfig.memcap = s.streamMemcap;
+        Set<String> eventTypes = new HashSet<>(s.eventTypes);
+        eventTypes.remove("alert");
         for (int i = 0; i < n; i++) {
             final int id = i;
-            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing));
+            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing,
+                    s.appLayer ? () -> new AppLayer(streamConfig) : null, eventTypes));
         }
         List<EventHandler<Packet>> consumers = new ArrayList<>(workers);
         consumers.addAll(extraConsumers);
@@ -95,6 +112,14 @@ public final class DetectionPipeline {
             }
         }
         return errors;
+    }
+
+    public long skippedBadChecksum() {
+        long n = 0;
+        for (DetectionWorker w : workers) {
+            n += w.skippedBadChecksum();
+        }
+        return n;
     }
 
     public long flowsEvicted() {

@@ -1,6 +1,10 @@
 package io.crowsnest.sensor.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import io.crowsnest.applayer.AppLayer;
+import io.crowsnest.applayer.AppLayerState;
+import io.crowsnest.applayer.AppProto;
+import io.crowsnest.applayer.Transaction;
 import io.crowsnest.capture.ring.WorkerSelector;
 import io.crowsnest.decoders.ChecksumState;
 import io.crowsnest.decoders.Packet;
@@ -30,24 +34,38 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
     private final Supplier<FlowTable> flowTables;
     private final Supplier<DetectionContext> contexts;
     private final AlertRing alerts;
+    /** Builds the worker's app layer (TCP reassembly + parsers); null: packets only. */
+    private final Supplier<AppLayer> appLayers;
+    /** EVE record types besides alerts to emit ("http", "dns", "tls", "ssh", "anomaly"); empty: alerts only. */
+    private final java.util.Set<String> eventTypes;
     private volatile State state;
 
     /** The worker thread's own mutable state. */
     private static final class State {
         final FlowTable flows;
         final DetectionContext detection;
+        final AppLayer app;
+        long events;
         long packets;
         long skippedNoIp;
         long skippedBadChecksum;
 
-        State(FlowTable flows, DetectionContext detection) {
+        State(FlowTable flows, DetectionContext detection, AppLayer app) {
             this.flows = flows;
             this.detection = detection;
+            this.app = app;
         }
     }
 
     public DetectionWorker(int id, int workers, Supplier<FlowTable> flowTables, Supplier<DetectionContext> contexts,
                            AlertRing alerts) {
+        this(id, workers, flowTables, contexts, alerts, null, java.util.Set.of());
+    }
+
+    public DetectionWorker(int id, int workers, Supplier<FlowTable> flowTables, Supplier<DetectionContext> contexts,
+                           AlertRing alerts, Supplier<AppLayer> appLayers, java.util.Set<String> eventTypes) {
+        this.appLayers = appLayers;
+        this.eventTypes = eventTypes;
         this.id = id;
         this.workers = workers;
         this.flowTables = flowTables;
@@ -57,7 +75,7 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     @Override
     public void onStart() {
-        state = new State(flowTables.get(), contexts.get());
+        state = new State(flowTables.get(), contexts.get(), appLayers == null ? null : appLayers.get());
     }
 
     @Override
@@ -78,7 +96,63 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             return;
         }
         int flowFlags = st.flows.process(p);
-        st.detection.inspect(p, st.flows.current(), flowFlags, this);
+        Flow flow = st.flows.current();
+        AppLayerState app = st.app == null ? null : st.app.process(p, flow, flowFlags);
+        st.detection.inspect(p, flow, flowFlags, this);
+        if (app != null && !eventTypes.isEmpty()) {
+            logEvents(p, flow, flowFlags, app);
+        }
+    }
+
+    /** Writes the EVE records of completed transactions and anomalies, when their types are enabled. */
+    private void logEvents(Packet p, Flow flow, int flowFlags, AppLayerState app) {
+        if (!app.toLog().isEmpty()) {
+            for (Transaction tx : app.toLog()) {
+                String type = AppProto.name(tx.proto());
+                if (type != null && eventTypes.contains(type)) {
+                    event(p, flow, flowFlags, type, type, tx.eve());
+                }
+            }
+            app.toLog().clear();
+        }
+        if (eventTypes.contains("anomaly") && !app.anomalies().isEmpty()) {
+            for (String e : app.anomalies()) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("type", "applayer");
+                m.put("event", e);
+                m.put("layer", "proto_parser");
+                event(p, flow, flowFlags, "anomaly", AppProto.name(app.proto), m);
+            }
+        }
+    }
+
+    private void event(Packet p, Flow flow, int flowFlags, String type, String appProto, java.util.Map<String, Object> obj) {
+        long seq = alerts.claim();
+        try {
+            Alert a = alerts.slot(seq);
+            a.fill(p, flow, flowFlags);
+            a.signature(null, 0, 0, 0, null, null, 0, null);
+            a.eventType = type;
+            a.appProto = appProto;
+            a.app = obj;
+            state.events++;
+        } finally {
+            alerts.publish(seq);
+        }
+    }
+
+    @Override
+    public void alert(Packet p, Flow flow, Signature s, int flowFlags, int appProto, Transaction tx) {
+        long seq = alerts.claim();
+        try {
+            Alert a = alerts.slot(seq);
+            a.fill(p, flow, flowFlags);
+            a.signature(eveAction(s.action()), s.gid(), s.sid(), s.rev(), s.msg(), s.category(), s.severity(), s.metadata());
+            a.appProto = appProto > 0 ? AppProto.name(appProto) : null;
+            a.app = tx != null ? tx.eve() : null;
+        } finally {
+            alerts.publish(seq);
+        }
     }
 
     @Override
@@ -109,6 +183,15 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     public long skippedBadChecksum() {
         return state == null ? 0 : state.skippedBadChecksum;
+    }
+
+    /** Non-alert EVE records this worker emitted (they travel the alert ring too). */
+    public long events() {
+        return state == null ? 0 : state.events;
+    }
+
+    public AppLayer appLayer() {
+        return state == null ? null : state.app;
     }
 
     public FlowTable flows() {

@@ -27,4 +27,12 @@ public final class ReplayOptions {
     public int ringSize = 1024;
     public int slotCapacity = 65_536 + 256;
     public int maxFlowsPerWorker = 65_536;
+    /** Run TCP reassembly and the app-layer parsers (off: packet rules only). */
+    public boolean appLayer = true;
+    /** EVE record types to write: "alert" always; "http", "dns", "tls", "ssh", "anomaly", "flow" on request. */
+    public final java.util.Set<String> eveTypes = new java.util.LinkedHashSet<>(java.util.List.of("alert"));
+    /** TCP reassembly depth per direction (bytes). */
+    public int streamDepth = 1 << 20;
+    /** Memory cap of each worker's reassembler (bytes). */
+    public long streamMemcap = 64L << 20;
 }

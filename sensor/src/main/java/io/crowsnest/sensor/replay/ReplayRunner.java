@@ -8,16 +8,13 @@ import io.crowsnest.decoders.DecoderConfig;
 import io.crowsnest.decoders.DecoderEvent;
 import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.PacketDecoder;
-import io.crowsnest.decoders.flow.FlowTable;
-import io.crowsnest.decoders.flow.FlowTableConfig;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.detection.rules.RuleParseException;
 import io.crowsnest.detection.threshold.ThresholdConfig;
 import io.crowsnest.outputs.eve.EveAlertWriter;
-import io.crowsnest.sensor.pipeline.AlertRing;
-import io.crowsnest.sensor.pipeline.AlertWriterHandler;
-import io.crowsnest.sensor.pipeline.DetectionWorker;
+import io.crowsnest.outputs.eve.EveWriter;
+import io.crowsnest.sensor.pipeline.DetectionPipeline;
 import io.crowsnest.sensor.rules.LoadedRules;
 import io.crowsnest.sensor.rules.RuleSetLoader;
 import java.io.IOException;
@@ -25,8 +22,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Offline replay: capture files → reader (copy into ring slot, decode) → packet ring → N
@@ -66,20 +61,22 @@ public final class ReplayRunner {
         }
 
         List<AlertOutput> outputs = new ArrayList<>();
-        outputs.add(EveAlertWriter.open(options.outDir));
-        AlertWriterHandler writer = new AlertWriterHandler(outputs, err);
-        AlertRing alertRing = new AlertRing(4096, writer, threads("crowsnest-alerts"), err);
-
-        int n = Math.max(1, options.workers);
-        List<DetectionWorker> workers = new ArrayList<>();
-        FlowTableConfig flowConfig = new FlowTableConfig(options.maxFlowsPerWorker, 30, 300, 10,
-                options.midstream, engine.flowbitCount(), engine.flowintCount());
-        for (int i = 0; i < n; i++) {
-            final int id = i;
-            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing));
-        }
-        PacketRing ring = new PacketRing(options.ringSize, options.slotCapacity, workers, threads("crowsnest-worker"),
-                new YieldingWaitStrategy(), err);
+        boolean onlyAlerts = options.eveTypes.stream().allMatch("alert"::equals);
+        outputs.add(onlyAlerts ? EveAlertWriter.open(options.outDir) : EveWriter.open(options.outDir));
+        DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
+        settings.workers = options.workers;
+        settings.ringSize = options.ringSize;
+        settings.slotCapacity = options.slotCapacity;
+        settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
+        settings.midstream = options.midstream;
+        settings.appLayer = options.appLayer;
+        settings.streamDepth = options.streamDepth;
+        settings.streamMemcap = options.streamMemcap;
+        settings.eventTypes = options.eveTypes;
+        // Replay keeps the workers busy: they yield instead of sleeping on a lock, and the reader
+        // publishes in batches, so no publish pays for a wake-up.
+        DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new YieldingWaitStrategy(), err);
+        PacketRing ring = pipeline.ring();
         DecoderConfig decoderConfig = DecoderConfig.defaults();
         long[] eventCounts = new long[DecoderEvent.count()];
 
@@ -155,16 +152,7 @@ public final class ReplayRunner {
             }
         } finally {
             // Drain in pipeline order so every alert raised is written before we return.
-            ring.drainAndStop();
-            alertRing.drainAndStop();
-            writer.flushAll();
-            for (AlertOutput out : outputs) {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    result.inputErrors.add("closing output: " + e.getMessage());
-                }
-            }
+            result.inputErrors.addAll(pipeline.drainAndClose());
             if (progress != null) {
                 progress.finish();
             }
@@ -172,23 +160,18 @@ public final class ReplayRunner {
         result.seconds = (System.nanoTime() - started) / 1e9;
         result.packets = packets;
         result.bytes = bytes;
-        result.alerts = writer.alerts();
-        result.alertsBySid = writer.bySid();
+        result.alerts = pipeline.alerts().alerts();
+        result.alertsBySid = pipeline.alerts().bySid();
 
         for (DecoderEvent e : DecoderEvent.values()) {
             if (eventCounts[e.ordinal()] > 0) {
                 result.events.put(e.eventName(), eventCounts[e.ordinal()]);
             }
         }
-        long badChecksum = 0, evicted = 0;
-        for (DetectionWorker w : workers) {
-            badChecksum += w.skippedBadChecksum();
-            evicted += w.flows() == null ? 0 : w.flows().flowsEvicted();
-        }
-        putNonZero(result.drops, "checksum_invalid (not inspected)", badChecksum);
-        putNonZero(result.drops, "flow_table_full (flows evicted)", evicted);
+        putNonZero(result.drops, "checksum_invalid (not inspected)", pipeline.skippedBadChecksum());
+        putNonZero(result.drops, "flow_table_full (flows evicted)", pipeline.flowsEvicted());
         putNonZero(result.drops, "record_truncated (longer than a ring slot)", truncated);
-        putNonZero(result.drops, "alert_output_errors", writer.outputErrors());
+        putNonZero(result.drops, "alert_output_errors", pipeline.alerts().outputErrors());
         putNonZero(result.drops, "worker_errors (packets whose inspection failed)", ring.workerFailures());
         return result;
     }
@@ -209,12 +192,4 @@ public final class ReplayRunner {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

@@ -158,8 +158,8 @@ class LiveLabTest {
         try (Sensor sensor = new Sensor(dir)) {
             sensor.awaitStderr("capturing on cn-br0, cn-vx0", 20_000);
             Map<String, String> env = Map.of("CN_LAB_OUT", recordings.toString());
-            sh(env, 120, lab.resolve("scenario.sh").toString(), "log4shell");
-            sh(env, 120, lab.resolve("scenario.sh").toString(), "docker-api");
+            // every lab scenario, with real programs in the pods
+            sh(env, 600, lab.resolve("scenario.sh").toString(), "all");
 
             // a bridge that appears later (a new container network) is captured within 5 s
             sh(30, "ip", "netns", "exec", "cn-nodeA", "ip", "link", "add", "cn-br9", "type", "bridge");
@@ -195,16 +195,33 @@ class LiveLabTest {
         assertEquals(1L, got.get("9100001 10.244.2.10 -> 10.244.1.10:8080"), "cross-node Log4Shell over VXLAN, once: " + got);
         assertEquals(1L, got.get("9100101 10.244.1.20 -> 10.244.1.13:2375"), "Docker API create, once: " + got);
 
+        // every scenario raised what its expected.json says the shipped rules raise
+        Map<Long, Long> bySid = new TreeMap<>();
+        for (JsonNode a : live) {
+            bySid.merge(a.path("alert").path("signature_id").asLong(), 1L, Long::sum);
+        }
+        Map<Long, Long> expected = new TreeMap<>();
+        for (String scenario : List.of("log4shell", "reverse-shell", "port-scan", "redis-bruteforce", "docker-api",
+                "dns-tunnel", "benign")) {
+            for (JsonNode a : JSON.readTree(lab.resolve(scenario + ".expected.json").toFile()).path("alerts")) {
+                expected.merge(a.path("sid").asLong(), a.path("count").asLong(), Long::sum);
+            }
+        }
+        assertEquals(expected, bySid, "live alerts by sid over all scenarios");
+
         // the same traffic, recorded by tcpdump on the bridge and replayed, raises the same alerts
         Map<String, Long> replayed = new TreeMap<>();
-        replayed.putAll(keyed(replay(recordings.resolve("log4shell.pcap"), dir.resolve("r1"))));
-        keyed(replay(recordings.resolve("docker-api.pcap"), dir.resolve("r2"))).forEach((k, v) -> replayed.merge(k, v, Long::sum));
+        for (String scenario : List.of("log4shell", "reverse-shell", "port-scan", "redis-bruteforce", "docker-api",
+                "dns-tunnel", "benign")) {
+            keyed(replay(recordings.resolve(scenario + ".pcap"), dir.resolve("replay-" + scenario)))
+                    .forEach((k, v) -> replayed.merge(k, v, Long::sum));
+        }
         assertEquals(replayed, got);
 
         // the evidence ring: every captured packet, replayable, raising the same alerts
         Path ringFile = dir.resolve("ring/capture-000001.pcap");
         assertTrue(Files.size(ringFile) > 10_000, "--pcap-out wrote " + Files.size(ringFile) + " bytes");
-        Map<String, Long> fromRing = keyed(replay(ringFile, dir.resolve("r3")));
+        Map<String, Long> fromRing = keyed(replay(ringFile, dir.resolve("ring-replay")));
         assertEquals(got, fromRing, "replaying the --pcap-out ring gives the live alerts");
 
         JsonNode stats = JSON.readTree(dir.resolve("out/stats.json").toFile());

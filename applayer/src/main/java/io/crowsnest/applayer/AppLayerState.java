@@ -1,0 +1,98 @@
+package io.crowsnest.applayer;
+
+import io.crowsnest.applayer.dns.DnsParser;
+import io.crowsnest.applayer.http.HttpParser;
+import io.crowsnest.applayer.ssh.SshParser;
+import io.crowsnest.applayer.tls.TlsParser;
+import io.crowsnest.decoders.stream.FlowData;
+
+/** The app-layer state of one flow: detected protocol, its parser, and the transactions this packet touched. */
+public final class AppLayerState implements FlowData {
+    public int proto = AppProto.UNKNOWN;
+    final ByteBuf[] detectBuf = new ByteBuf[2];
+    final boolean[] detectFailed = new boolean[2];
+    HttpParser http;
+    DnsParser dns;
+    TlsParser tls;
+    SshParser ssh;
+    io.crowsnest.applayer.redis.RedisParser redis;
+
+    // transactions updated while processing the current packet (tx, direction)
+    private Transaction[] updatedTx = new Transaction[4];
+    private boolean[] updatedDir = new boolean[4];
+    private int updatedCount;
+    /** Transactions that completed and are ready for a log record (EVE http/dns/tls …). */
+    final java.util.ArrayList<Transaction> toLog = new java.util.ArrayList<>();
+    /** Anomaly events raised while processing the current packet. */
+    final java.util.ArrayList<String> anomalies = new java.util.ArrayList<>();
+
+    void beginPacket() {
+        for (int i = 0; i < updatedCount; i++) {
+            updatedTx[i] = null;
+        }
+        updatedCount = 0;
+        anomalies.clear();
+    }
+
+    void touched(Transaction tx, boolean toServer) {
+        for (int i = 0; i < updatedCount; i++) {
+            if (updatedTx[i] == tx && updatedDir[i] == toServer) {
+                return;
+            }
+        }
+        if (updatedCount == updatedTx.length) {
+            if (updatedCount >= 64) {
+                return;
+            }
+            updatedTx = java.util.Arrays.copyOf(updatedTx, updatedCount * 2);
+            updatedDir = java.util.Arrays.copyOf(updatedDir, updatedCount * 2);
+        }
+        updatedTx[updatedCount] = tx;
+        updatedDir[updatedCount++] = toServer;
+    }
+
+    /** Transactions touched by the current packet. */
+    public int updatedCount() {
+        return updatedCount;
+    }
+
+    public Transaction updatedTx(int i) {
+        return updatedTx[i];
+    }
+
+    public boolean updatedToServer(int i) {
+        return updatedDir[i];
+    }
+
+    /** The transaction rules and alerts refer to for this packet (the last touched), or null. */
+    public Transaction currentTx() {
+        return updatedCount == 0 ? null : updatedTx[updatedCount - 1];
+    }
+
+    /** Completed transactions awaiting a log record; the caller drains the list. */
+    public java.util.List<Transaction> toLog() {
+        return toLog;
+    }
+
+    public java.util.List<String> anomalies() {
+        return anomalies;
+    }
+
+    public HttpParser http() {
+        return http;
+    }
+
+    @Override
+    public void reset() {
+        proto = AppProto.UNKNOWN;
+        detectBuf[0] = detectBuf[1] = null;
+        detectFailed[0] = detectFailed[1] = false;
+        http = null;
+        dns = null;
+        tls = null;
+        ssh = null;
+        redis = null;
+        beginPacket();
+        toLog.clear();
+    }
+}

@@ -1,0 +1,71 @@
+package io.crowsnest.applayer;
+
+/** A growable byte buffer with a hard cap: bytes beyond the cap are dropped and counted. */
+public final class ByteBuf {
+    private byte[] a;
+    private int n;
+    private final int cap;
+    private long dropped;
+
+    public ByteBuf(int initial, int cap) {
+        this.a = new byte[Math.max(0, Math.min(initial, cap))];
+        this.cap = cap;
+    }
+
+    /** Appends up to the cap; returns the bytes taken. */
+    public int append(byte[] b, int off, int len) {
+        int take = Math.min(len, cap - n);
+        if (take < len) {
+            dropped += len - take;
+        }
+        if (take <= 0) {
+            return 0;
+        }
+        if (n + take > a.length) {
+            a = java.util.Arrays.copyOf(a, Math.min(cap, Math.max(n + take, Math.max(64, a.length * 2))));
+        }
+        System.arraycopy(b, off, a, n, take);
+        n += take;
+        return take;
+    }
+
+    public void append(int b) {
+        if (n >= cap) {
+            dropped++;
+            return;
+        }
+        if (n == a.length) {
+            a = java.util.Arrays.copyOf(a, Math.min(cap, Math.max(64, a.length * 2)));
+        }
+        a[n++] = (byte) b;
+    }
+
+    public byte[] array() {
+        return a;
+    }
+
+    public int length() {
+        return n;
+    }
+
+    public boolean full() {
+        return n >= cap;
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+
+    public void clear() {
+        n = 0;
+    }
+
+    public byte[] toArray() {
+        return java.util.Arrays.copyOf(a, n);
+    }
+
+    @Override
+    public String toString() {
+        return new String(a, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,71 @@
+package io.crowsnest.applayer;
+
+/**
+ * One app-layer transaction (an HTTP request/response pair, a DNS query/answer, a TLS handshake, an SSH
+ * banner exchange, a Redis command/reply). Rules read its buffers; the detection engine records here which
+ * signatures already alerted on it, per direction (Suricata: at most once per transaction and direction).
+ */
+public abstract class Transaction {
+    /** Sequence number of the transaction within its flow (0-based). */
+    public int id;
+    private long[] alertedToServer, alertedToClient;
+    /** Set when a log record for the transaction was written (EVE http/dns/tls event types). */
+    public boolean logged;
+
+    /** The protocol ({@link AppProto}). */
+    public abstract int proto();
+
+    /**
+     * Fills {@code out} with the {@code index}-th instance of buffer {@code buf} ({@link Buf}) for direction
+     * {@code toServer}; false when there is none (multi-instance buffers such as DNS queries have several).
+     */
+    public abstract boolean buffer(int buf, boolean toServer, int index, Slice out);
+
+    /** Both directions are complete (the transaction will not change any more). */
+    public abstract boolean complete();
+
+    /** Has signature {@code num} alerted on this transaction in that direction? */
+    public final boolean alerted(int num, boolean toServer) {
+        long[] a = toServer ? alertedToServer : alertedToClient;
+        return a != null && (num >>> 6) < a.length && (a[num >>> 6] & (1L << (num & 63))) != 0;
+    }
+
+    public final void markAlerted(int num, boolean toServer) {
+        long[] a = toServer ? alertedToServer : alertedToClient;
+        int w = (num >>> 6) + 1;
+        if (a == null || a.length < w) {
+            long[] n = new long[Math.max(w, 2)];
+            if (a != null) {
+                System.arraycopy(a, 0, n, 0, a.length);
+            }
+            a = n;
+            if (toServer) {
+                alertedToServer = n;
+            } else {
+                alertedToClient = n;
+            }
+        }
+        a[num >>> 6] |= 1L << (num & 63);
+    }
+
+    /** A snapshot of the EVE object for this transaction ({@code http{…}}, {@code dns{…}} …), or null. */
+    public java.util.Map<String, Object> eve() {
+        return null;
+    }
+
+    protected static boolean slice(Slice out, byte[] b) {
+        if (b == null) {
+            return false;
+        }
+        out.set(b, 0, b.length);
+        return true;
+    }
+
+    protected static boolean slice(Slice out, ByteBuf b) {
+        if (b == null) {
+            return false;
+        }
+        out.set(b.array(), 0, b.length());
+        return true;
+    }
+}

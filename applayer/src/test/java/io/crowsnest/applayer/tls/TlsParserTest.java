@@ -1,0 +1,63 @@
+package io.crowsnest.applayer.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crowsnest.applayer.Buf;
+import io.crowsnest.applayer.Slice;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+
+class TlsParserTest {
+    static void u16(ByteArrayOutputStream o, int v) {
+        o.write(v >> 8);
+        o.write(v);
+    }
+
+    static byte[] clientHello(String sni) {
+        ByteArrayOutputStream ext = new ByteArrayOutputStream();
+        u16(ext, 0x0a0a); u16(ext, 0); // GREASE extension: left out of JA3
+        u16(ext, 0); u16(ext, sni.length() + 5); u16(ext, sni.length() + 3); ext.write(0); u16(ext, sni.length());
+        ext.writeBytes(sni.getBytes());
+        u16(ext, 10); u16(ext, 6); u16(ext, 4); u16(ext, 29); u16(ext, 23);
+        u16(ext, 11); u16(ext, 2); ext.write(1); ext.write(0);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        u16(body, 0x0303);
+        body.writeBytes(new byte[32]);
+        body.write(0);
+        u16(body, 6); u16(body, 0x2a2a); u16(body, 0x1301); u16(body, 0xc02f);
+        body.write(1); body.write(0);
+        u16(body, ext.size());
+        body.writeBytes(ext.toByteArray());
+        ByteArrayOutputStream rec = new ByteArrayOutputStream();
+        rec.write(22); u16(rec, 0x0301); u16(rec, body.size() + 4);
+        rec.write(1); rec.write(0); u16(rec, body.size());
+        rec.writeBytes(body.toByteArray());
+        return rec.toByteArray();
+    }
+
+    @Test
+    void clientHelloSniAndJa3InPieces() {
+        TlsParser p = new TlsParser((tx, ts) -> { }, e -> { });
+        byte[] ch = clientHello("secret.example.org");
+        for (int i = 0; i < ch.length; i++) {
+            p.parse(true, ch, i, 1);
+        }
+        Slice s = new Slice();
+        assertTrue(p.tx.buffer(Buf.TLS_SNI, true, 0, s));
+        assertEquals("secret.example.org", s.toString());
+        assertEquals("771,4865-49199,0-10-11,29-23,0", p.tx.ja3String);
+        assertEquals(TlsParser.md5("771,4865-49199,0-10-11,29-23,0"), p.tx.ja3Hash);
+        assertEquals(32, p.tx.ja3Hash.length());
+    }
+
+    @Test
+    void garbageIsAnAnomalyNotAnException() {
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] junk = {22, 3, 1, 0, 5, 1, 0, 0, 9, 9};
+        p.parse(true, junk, 0, junk.length);
+        p.parse(true, new byte[] {99, 99, 99, 99, 99, 99}, 0, 6);
+        assertTrue(ev.contains("tls.invalid_record") || ev.contains("tls.invalid_handshake_message"));
+    }
+}
