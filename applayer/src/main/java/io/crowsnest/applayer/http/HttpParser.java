@@ -81,6 +81,12 @@ public final class HttpParser {
     }
 
     private HttpTx newTx() {
+        // Completed transactions were inspected (and logged) on the packets that completed them:
+        // drop them so a long keep-alive session holds only what is still in progress, not every
+        // body it ever carried (memory grew to GBs on a busy capture before this).
+        while (!txs.isEmpty() && txs.peekFirst().complete()) {
+            txs.removeFirst();
+        }
         HttpTx tx = new HttpTx(bodyLimit, HEADER_LIMIT);
         tx.id = nextTxId++;
         txs.addLast(tx);

@@ -41,6 +41,7 @@ public final class FlowTable {
     private long flowsCreated;
     private long flowsTimedOut;
     private long flowsEvicted;
+    private long flowsReused;
 
     public FlowTable(FlowTableConfig config, int workerId) {
         this.config = config;
@@ -87,6 +88,13 @@ public final class FlowTable {
             }
         }
         toServer = match != 2;
+        if (f != null && reusedPort(f, p)) {
+            // TCP port reuse: a fresh SYN on a flow that already closed is a new session
+            // (Suricata's session reuse), not more data for the old one's reassembly.
+            release(f);
+            flowsReused++;
+            f = null;
+        }
         if (f == null) {
             f = newFlow(p, hash, vlan, bucket, now);
             toServer = f.clientPort == p.srcPort && f.clientHi == p.srcHi && f.clientLo == p.srcLo;
@@ -97,6 +105,11 @@ public final class FlowTable {
         last = f;
         f.lastSeenNanos = now;
         return update(f, p, toServer);
+    }
+
+    private static boolean reusedPort(Flow f, Packet p) {
+        return f.proto == 6 && (p.tcpFlags & 0x17) == 0x02 // SYN without ACK/RST/FIN
+                && (f.tcpState == Flow.TCP_CLOSING || f.tcpState == Flow.TCP_CLOSED);
     }
 
     /** 1 when {@code p} goes client to server on flow {@code f}, 2 when server to client, 0 when not f's. */
@@ -333,6 +346,11 @@ public final class FlowTable {
 
     public long flowsTimedOut() {
         return flowsTimedOut;
+    }
+
+    /** TCP flows replaced by a new session on the same 5-tuple (a SYN after the old one closed). */
+    public long flowsReused() {
+        return flowsReused;
     }
 
     /** Flows dropped because the table was full (the cap was hit). */

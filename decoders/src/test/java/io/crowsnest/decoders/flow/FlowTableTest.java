@@ -146,4 +146,24 @@ class FlowTableTest {
         assertEquals(0, t.process(arp));
         assertEquals(null, t.current());
     }
+
+    @Test
+    void aSynAfterTheSessionClosedStartsANewFlow() {
+        FlowTable t = table(16, false);
+        t.process(tcp(A, 1000, B, 80, 0x02, 1));
+        Flow first = t.current();
+        long firstId = first.flowId;
+        t.process(tcp(B, 80, A, 1000, 0x12, 1));
+        t.process(tcp(A, 1000, B, 80, 0x10, 1));
+        t.process(tcp(A, 1000, B, 80, 0x11, 1)); // FIN
+        assertEquals(Flow.TCP_CLOSING, first.tcpState);
+        int flags = t.process(tcp(A, 1000, B, 80, 0x02, 2)); // same ports, new SYN
+        assertNotEquals(firstId, t.current().flowId);
+        assertEquals(FlowFlags.TO_SERVER | FlowFlags.FIRST_IN_DIRECTION, flags);
+        assertEquals(1, t.flowsReused());
+        assertEquals(1, t.activeFlows());
+        // a retransmitted SYN of a live handshake is not a reuse
+        t.process(tcp(A, 1000, B, 80, 0x02, 2));
+        assertEquals(1, t.flowsReused());
+    }
 }

@@ -136,10 +136,17 @@ public final class DetectionContext {
      * reassembled window (the bytes before this packet's new data plus that data), so a pattern split over
      * segments matches. A match counts only when it needs the new bytes (the window without them does not
      * match), so one match in the stream alerts once.
+     *
+     * <p>Only the tail of the window where a fast pattern ending in the new bytes can start is
+     * scanned (new bytes plus the longest pattern less one before them): scanning the whole
+     * window per packet multiplied the prefilter work by up to window/payload (8x measured).
+     * A rule is retried when its fast pattern ends in new data; one whose fast pattern lies wholly
+     * in older stream bytes and whose other contents straddle the new segment is not.
      */
     private void inspectStream(DetectionEngine.Group g, Packet p, Flow flow, int flowFlags) {
         matchSet.clear();
-        g.matcher.scan(window, 0, windowLen, matchSet);
+        int from = Math.max(0, windowLen - windowNew - (g.maxPatternLength - 1));
+        g.matcher.scan(window, from, windowLen - from, matchSet);
         int n = 0;
         for (int i = 0, m = matchSet.size(); i < m; i++) {
             int[] list = g.patternSigs[matchSet.get(i)];

@@ -60,9 +60,12 @@ public final class DetectionEngine {
         final MultiPatternMatcher matcher;
         final int[][] patternSigs;
         final int size;
+        /** Longest fast pattern of the group: how far back a match ending in new stream bytes can start. */
+        final int maxPatternLength;
 
         Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
-              int size) {
+              int size, int maxPatternLength) {
+            this.maxPatternLength = maxPatternLength;
             this.name = name;
             this.ipOnly = ipOnly;
             this.always = always;
@@ -122,6 +125,7 @@ public final class DetectionEngine {
                 List<List<Integer>> patSigs = new ArrayList<>();
                 PatternSetBuilder builder = new PatternSetBuilder();
                 int size = 0;
+                int longest = 0;
                 for (Signature s : sigs) {
                     // rules bound to app-layer buffers are kept but not fed until the app layer lands
                     if (parked[s.num()] || !inProto(s, pb) || !inDir(s, db)) {
@@ -142,6 +146,7 @@ public final class DetectionEngine {
                         continue;
                     }
                     byte[] bytes = fp.fastPatternBytes();
+                    longest = Math.max(longest, bytes.length);
                     String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
                     Integer id = patIndex.get(key);
                     if (id == null) {
@@ -166,7 +171,7 @@ public final class DetectionEngine {
                 }
                 maxSize = Math.max(maxSize, size);
                 groups[pb * DIR_BUCKETS + db] = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
-                        toArray(ipOnly), toArray(always), toArray(txs), m, ps, size);
+                        toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
             }
         }
         maxGroupSize = maxSize;
