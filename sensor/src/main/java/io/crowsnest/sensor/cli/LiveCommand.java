@@ -62,6 +62,10 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop by itself after this many seconds.")
     Integer duration;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|none",
+            description = "Serve /metrics (Prometheus), /healthz and /readyz here (default: ${DEFAULT-VALUE}).")
+    String metricsAddress = "0.0.0.0:9464";
+
     @Option(names = "--pcap-out", paramLabel = "DIR", description = "Also write every captured packet to a rolling ring of pcap files in DIR.")
     Path pcapOut;
 
@@ -117,6 +121,22 @@ public final class LiveCommand implements Callable<Integer> {
             o.pcapOutDir = pcapOut;
             o.pcapOutFileMb = pcapOutSize;
             o.pcapOutFiles = pcapOutFiles;
+        }
+        if ("none".equals(metricsAddress)) {
+            o.metricsAddress = null;
+        } else {
+            int colon = metricsAddress.lastIndexOf(':');
+            int port;
+            try {
+                port = Integer.parseInt(metricsAddress.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw usage("--metrics-address must be HOST:PORT or none, got '" + metricsAddress + "'");
+            }
+            if (colon < 0 || port < 0 || port > 65535) {
+                throw usage("--metrics-address must be HOST:PORT or none, got '" + metricsAddress + "'");
+            }
+            String host = colon == 0 ? "0.0.0.0" : metricsAddress.substring(0, colon);
+            o.metricsAddress = new java.net.InetSocketAddress(host, port);
         }
         LiveRunner runner = new LiveRunner(o, System.out, System.err);
         // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert

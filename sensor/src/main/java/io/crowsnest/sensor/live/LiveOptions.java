@@ -35,6 +35,8 @@ public final class LiveOptions {
     public Path pcapOutDir;
     public long pcapOutFileMb = 100;
     public int pcapOutFiles = 10;
+    /** Where /metrics, /healthz and /readyz are served (null: not served). */
+    public java.net.InetSocketAddress metricsAddress = new java.net.InetSocketAddress("0.0.0.0", 9464);
     public int ringSize = 8192;
     public int slotCapacity = 65_536 + 256;
     public int maxFlowsPerWorker = 65_536;

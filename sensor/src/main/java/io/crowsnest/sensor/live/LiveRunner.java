@@ -13,6 +13,8 @@ import io.crowsnest.decoders.Packet;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.outputs.eve.EveAlertWriter;
+import io.crowsnest.sensor.metrics.HealthEndpoint;
+import io.crowsnest.sensor.metrics.SensorMetrics;
 import io.crowsnest.sensor.pipeline.DetectionPipeline;
 import io.crowsnest.sensor.rules.LoadedRules;
 import io.crowsnest.sensor.rules.RuleSetLoader;
@@ -39,6 +41,8 @@ public final class LiveRunner {
     private final PrintStream out;
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile boolean capturing;
+    private volatile boolean stopping;
 
     public LiveRunner(LiveOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -84,6 +88,23 @@ public final class LiveRunner {
             err.println("crowsnest: error: " + e.getMessage());
             return EXIT_CAPTURE;
         }
+        final LiveCapture cap = capture;
+        SensorMetrics metrics = new SensorMetrics(cap::stats, () -> pipeline.alerts().alerts(),
+                () -> pipeline.ring().occupancy(), rules.signatures().size(), rules.errorLines().size());
+        HealthEndpoint http = null;
+        if (options.metricsAddress != null) {
+            try {
+                http = new HealthEndpoint(options.metricsAddress, metrics::scrape, () -> !stopping, () -> capturing);
+                err.println("crowsnest: metrics and health on http://" + hostPort(http.address())
+                        + " (/metrics, /healthz, /readyz)");
+            } catch (Exception e) {
+                err.println("crowsnest: error: cannot serve metrics on " + hostPort(options.metricsAddress) + ": " + e.getMessage()
+                        + " (use --metrics-address HOST:PORT or none)");
+                capture.stop();
+                pipeline.drainAndClose();
+                return EXIT_CAPTURE;
+            }
+        }
         InterfaceDiscovery.Selection selection = InterfaceDiscovery.Selection.parse(options.interfaces, options.exclude);
         InterfaceWatcher watcher = new InterfaceWatcher(new InterfaceDiscovery(), selection, capture.watcherListener());
         long started = System.nanoTime();
@@ -91,6 +112,7 @@ public final class LiveRunner {
                 + options.outDir.resolve("eve.json"));
         try {
             watcher.start();
+            capturing = true;
             if (capture.interfaces().isEmpty()) {
                 err.println("crowsnest: warning: no interface to capture yet (" + describe(selection)
                         + "); watching for bridges and overlays to appear");
@@ -113,11 +135,16 @@ public final class LiveRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            stopping = true;
+            capturing = false;
             watcher.close();
             capture.stop();
             pipeline.drainAndClose().forEach(e -> err.println("crowsnest: error: " + e));
         }
         report(capture, pipeline, started, true);
+        if (http != null) {
+            http.close();
+        }
         return EXIT_OK;
     }
 
@@ -132,6 +159,10 @@ public final class LiveRunner {
         } catch (IOException e) {
             err.println("crowsnest: error: cannot write " + options.outDir.resolve("stats.json") + ": " + e.getMessage());
         }
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 
     private static String describe(InterfaceDiscovery.Selection s) {

@@ -157,6 +157,9 @@ class LiveLabTest {
         Path recordings = dir.resolve("recordings");
         try (Sensor sensor = new Sensor(dir)) {
             sensor.awaitStderr("capturing on cn-br0, cn-vx0", 20_000);
+            // health and readiness for the DaemonSet's probes
+            assertEquals("ok", sh(10, "ip", "netns", "exec", "cn-nodeA", "curl", "-sf", "http://127.0.0.1:9464/healthz").trim());
+            assertEquals("ready", sh(10, "ip", "netns", "exec", "cn-nodeA", "curl", "-sf", "http://127.0.0.1:9464/readyz").trim());
             Map<String, String> env = Map.of("CN_LAB_OUT", recordings.toString());
             // every lab scenario, with real programs in the pods
             sh(env, 600, lab.resolve("scenario.sh").toString(), "all");
@@ -171,6 +174,15 @@ class LiveLabTest {
             } finally {
                 sh(30, "ip", "netns", "exec", "cn-nodeA", "ip", "link", "del", "cn-br9");
             }
+
+            // the Prometheus endpoint counts what the bridge captured
+            String metrics = sh(10, "ip", "netns", "exec", "cn-nodeA", "curl", "-sf", "http://127.0.0.1:9464/metrics");
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(?m)^crowsnest_interface_packets_total\\{interface=\"cn-br0\"\\} ([0-9.E]+)$").matcher(metrics);
+            assertTrue(m.find(), metrics);
+            assertTrue(Double.parseDouble(m.group(1)) > 100, "cn-br0 packets: " + m.group(1));
+            assertTrue(metrics.contains("crowsnest_alerts_total "), metrics);
+            assertTrue(metrics.contains("crowsnest_interface_drops_total{interface=\"cn-br0\",reason=\"kernel\"}"), metrics);
 
             // SIGTERM during a flood: ping flood between two pods on the bridge, then TERM
             Process flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-f", "-q", "-w", "20",
