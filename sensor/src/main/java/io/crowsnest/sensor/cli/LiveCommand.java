@@ -75,9 +75,24 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--pcap-out-files", paramLabel = "N", description = "Files kept in the --pcap-out ring; the oldest are deleted (default: ${DEFAULT-VALUE}).")
     int pcapOutFiles = 10;
 
+    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], or http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true]. Each target has an on-disk spool.")
+    List<String> forward = new java.util.ArrayList<>();
+
+    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where --forward spools live (default: OUT/spool).")
+    Path spoolDir;
+
+    @Option(names = "--spool-mb", paramLabel = "N", description = "Cap of each --forward spool; past it the oldest alerts are dropped and counted (default: ${DEFAULT-VALUE}).")
+    long spoolMb = 256;
+
     @Override
     public Integer call() throws Exception {
         LiveOptions o = new LiveOptions();
+        o.forward.addAll(forward);
+        o.spoolDir = spoolDir;
+        if (spoolMb < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--spool-mb must be at least 1");
+        }
+        o.spoolCapMb = spoolMb;
         o.interfaces = interfaces;
         o.exclude = exclude;
         o.ruleFiles.addAll(rules);

@@ -65,9 +65,24 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-app-layer", description = "Packet rules only: no TCP reassembly, no app-layer parsing.")
     boolean noAppLayer;
 
+    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], or http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true]. Each target has an on-disk spool.")
+    List<String> forward = new java.util.ArrayList<>();
+
+    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where --forward spools live (default: OUT/spool).")
+    Path spoolDir;
+
+    @Option(names = "--spool-mb", paramLabel = "N", description = "Cap of each --forward spool; past it the oldest alerts are dropped and counted (default: ${DEFAULT-VALUE}).")
+    long spoolMb = 256;
+
     @Override
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
+        o.forward.addAll(forward);
+        o.spoolDir = spoolDir;
+        if (spoolMb < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--spool-mb must be at least 1");
+        }
+        o.spoolCapMb = spoolMb;
         o.files.addAll(files);
         o.ruleFiles.addAll(rules);
         o.defaultRules = !noDefaultRules;
@@ -109,7 +124,9 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("crowsnest: error: " + e);
         }
         if (r.exitCode == ReplayResult.EXIT_USAGE) {
-            System.err.println("crowsnest: " + r.ruleErrors.size() + " rule(s) failed to load (--strict)");
+            if (r.usageError == null) {
+                System.err.println("crowsnest: " + r.ruleErrors.size() + " rule(s) failed to load (--strict)");
+            }
             return r.exitCode;
         }
         ReplaySummary.print(r, o, System.out);

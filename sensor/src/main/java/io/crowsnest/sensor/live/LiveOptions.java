@@ -40,4 +40,9 @@ public final class LiveOptions {
     public int ringSize = 8192;
     public int slotCapacity = 65_536 + 256;
     public int maxFlowsPerWorker = 65_536;
+    /** --forward targets (syslog/RELP/HTTP URLs), each with an on-disk spool. */
+    public final List<String> forward = new ArrayList<>();
+    /** Where the forwarding spools live (null: OUT/spool). */
+    public Path spoolDir;
+    public long spoolCapMb = 256;
 }

@@ -13,6 +13,7 @@ import io.crowsnest.decoders.Packet;
 import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.outputs.eve.EveAlertWriter;
+import io.crowsnest.sensor.forward.ForwardTargets;
 import io.crowsnest.sensor.metrics.HealthEndpoint;
 import io.crowsnest.sensor.metrics.SensorMetrics;
 import io.crowsnest.sensor.pipeline.DetectionPipeline;
@@ -60,6 +61,14 @@ public final class LiveRunner {
         DetectionEngine engine = DetectionEngine.build(rules.signatures());
         List<AlertOutput> outputs = new ArrayList<>();
         outputs.add(EveAlertWriter.open(options.outDir));
+        try {
+            outputs.addAll(ForwardTargets.open(options.forward,
+                    options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));
+        } catch (IllegalArgumentException e) {
+            outputs.get(0).close();
+            err.println("crowsnest: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
         settings.workers = options.workers;
         settings.ringSize = options.ringSize;

@@ -35,4 +35,9 @@ public final class ReplayOptions {
     public int streamDepth = 1 << 20;
     /** Memory cap of each worker's reassembler (bytes). */
     public long streamMemcap = 64L << 20;
+    /** --forward targets (syslog/RELP/HTTP URLs), each with an on-disk spool. */
+    public final List<String> forward = new ArrayList<>();
+    /** Where the forwarding spools live (null: OUT/spool). */
+    public Path spoolDir;
+    public long spoolCapMb = 256;
 }

@@ -14,6 +14,8 @@ public final class ReplayResult {
     public static final int EXIT_USAGE = 2;
 
     public int exitCode = EXIT_OK;
+    /** A bad option value found while setting up (already reported); exit 2. */
+    public String usageError;
     public long packets;
     public long bytes;
     public double seconds;

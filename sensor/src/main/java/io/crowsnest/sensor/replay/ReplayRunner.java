@@ -14,6 +14,7 @@ import io.crowsnest.detection.rules.RuleParseException;
 import io.crowsnest.detection.threshold.ThresholdConfig;
 import io.crowsnest.outputs.eve.EveAlertWriter;
 import io.crowsnest.outputs.eve.EveWriter;
+import io.crowsnest.sensor.forward.ForwardTargets;
 import io.crowsnest.sensor.pipeline.DetectionPipeline;
 import io.crowsnest.sensor.rules.LoadedRules;
 import io.crowsnest.sensor.rules.RuleSetLoader;
@@ -63,6 +64,16 @@ public final class ReplayRunner {
         List<AlertOutput> outputs = new ArrayList<>();
         boolean onlyAlerts = options.eveTypes.stream().allMatch("alert"::equals);
         outputs.add(onlyAlerts ? EveAlertWriter.open(options.outDir) : EveWriter.open(options.outDir));
+        try {
+            outputs.addAll(ForwardTargets.open(options.forward,
+                    options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));
+        } catch (IllegalArgumentException e) {
+            outputs.get(0).close();
+            result.usageError = e.getMessage();
+            err.println("crowsnest: " + e.getMessage());
+            result.exitCode = ReplayResult.EXIT_USAGE;
+            return result;
+        }
         DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
         settings.workers = options.workers;
         settings.ringSize = options.ringSize;
