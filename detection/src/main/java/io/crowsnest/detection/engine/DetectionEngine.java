@@ -241,6 +241,11 @@ public final class DetectionEngine {
         return waitingCount;
     }
 
+    /** True when the signature needs a buffer or protocol the app layer does not feed yet (never evaluated). */
+    public boolean isParked(Signature s) {
+        return s.num() >= 0 && s.num() < parked.length && sigs[s.num()] == s && parked[s.num()];
+    }
+
     public int flowbitWords() {
         return Math.max(1, (flowbitCount + 63) >>> 6);
     }

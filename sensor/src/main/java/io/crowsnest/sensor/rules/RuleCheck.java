@@ -106,7 +106,8 @@ public final class RuleCheck {
         Map<String, Integer> waitingBy = new TreeMap<>();
         for (Signature s : sigs) {
             String w = s.waitingOn();
-            if (w != null) {
+            // rules on buffers the app layer feeds are bound and active; only the rest wait
+            if (w != null && engine.isParked(s)) {
                 waiting++;
                 waitingBy.merge(w, 1, Integer::sum);
             }
