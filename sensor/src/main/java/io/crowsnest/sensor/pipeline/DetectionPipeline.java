@@ -122,6 +122,28 @@ public final class DetectionPipeline {
         return n;
     }
 
+    /** TCP reassembly counters summed over the workers (read after the ring drained). */
+    public java.util.Map<String, Long> streamCounters() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (DetectionWorker w : workers) {
+            AppLayer app = w.appLayer();
+            if (app == null) {
+                continue;
+            }
+            io.crowsnest.decoders.stream.StreamStats st = app.reassembler().stats();
+            m.merge("stream.sessions", st.sessions, Long::sum);
+            m.merge("stream.out_of_order_segments", st.outOfOrder, Long::sum);
+            m.merge("stream.retransmissions", st.retransmissions, Long::sum);
+            m.merge("stream.overlaps", st.overlaps, Long::sum);
+            m.merge("stream.gaps", st.gaps, Long::sum);
+            m.merge("stream.depth_reached", st.depthReached, Long::sum);
+            m.merge("stream.midstream_pickups", st.midstreamPickups, Long::sum);
+            m.merge("stream.ooo_cap_drops", st.oooCapDrops, Long::sum);
+            m.merge("stream.memcap_drops", st.memcapDrops, Long::sum);
+        }
+        return m;
+    }
+
     public long flowsEvicted() {
         long n = 0;
         for (DetectionWorker w : workers) {

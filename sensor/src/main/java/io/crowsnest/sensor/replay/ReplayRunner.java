@@ -179,6 +179,14 @@ public final class ReplayRunner {
                 result.events.put(e.eventName(), eventCounts[e.ordinal()]);
             }
         }
+        for (java.util.Map.Entry<String, Long> e : pipeline.streamCounters().entrySet()) {
+            // caps hit are losses; the rest describe the traffic
+            if (e.getKey().endsWith("_drops")) {
+                putNonZero(result.drops, e.getKey(), e.getValue());
+            } else {
+                putNonZero(result.events, e.getKey(), e.getValue());
+            }
+        }
         putNonZero(result.drops, "checksum_invalid (not inspected)", pipeline.skippedBadChecksum());
         putNonZero(result.drops, "flow_table_full (flows evicted)", pipeline.flowsEvicted());
         putNonZero(result.drops, "record_truncated (longer than a ring slot)", truncated);
