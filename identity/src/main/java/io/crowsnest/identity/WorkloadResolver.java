@@ -1,0 +1,357 @@
+package io.crowsnest.identity;
+
+import io.crowsnest.identity.cgroup.CgroupInfo;
+import io.crowsnest.identity.docker.ContainerDetails;
+import io.crowsnest.identity.docker.ContainerSummary;
+import io.crowsnest.identity.docker.DockerClient;
+import io.crowsnest.identity.docker.DockerEvent;
+import io.crowsnest.identity.history.IdentityHistory;
+import io.crowsnest.identity.history.Interval;
+import io.crowsnest.identity.proc.Netns;
+import io.crowsnest.identity.proc.NetnsScanner;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One place the packet path asks "who held this address at that time". {@link #resolve} only reads the
+ * {@link IdentityHistory} (lock-free); every source writes it from the resolver's own single thread:
+ * <ul>
+ *   <li>Docker Engine (optional): the {@code /events} stream ({@code start} → inspect → open the container's
+ *       addresses; {@code die} → close them at the event's time), and a full list + inspect at start and whenever the
+ *       stream reconnects. Containers gone from the list are closed at that time.</li>
+ *   <li>{@code /proc} (optional, any runtime): every {@code rescanInterval} the network namespaces are scanned;
+ *       addresses of namespaces whose processes sit in a container cgroup open a container/pod workload with the
+ *       cgroup's facts (id, pod uid; names come from Docker/Kubernetes), the scanner's own namespace opens
+ *       {@code host}. An address the scan opened and no longer sees is closed at the scan's time. Docker facts for
+ *       the same container id replace the scan's in place ({@link IdentityHistory#upgrade}).</li>
+ * </ul>
+ * Retention is applied on every rescan tick.
+ */
+public final class WorkloadResolver implements AutoCloseable {
+
+    private final IdentityHistory history;
+    private final String node;
+    private final DockerClient docker;
+    private final NetnsScanner scanner;
+    private final Duration rescanInterval;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService worker;
+    private final Map<IpKey, Workload> scanned = new HashMap<>(); // addresses the scanner opened (worker thread)
+    private final Map<String, List<IpKey>> dockerAddresses = new HashMap<>(); // container id → addresses (worker)
+    private volatile DockerClient.Subscription events;
+    private volatile boolean closed;
+    private final AtomicLong dockerEvents = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile Throwable lastError;
+
+    private WorkloadResolver(Builder b) {
+        this.history = Objects.requireNonNull(b.history, "history");
+        this.node = b.node;
+        this.docker = b.docker;
+        this.scanner = b.scanner;
+        this.rescanInterval = b.rescanInterval;
+        this.clock = b.clock;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "workload-resolver");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private IdentityHistory history = new IdentityHistory(TimeUnit.HOURS.toNanos(1), 1_000_000);
+        private String node;
+        private DockerClient docker;
+        private NetnsScanner scanner;
+        private Duration rescanInterval = Duration.ofSeconds(5);
+        private LongSupplier clock = WorkloadResolver::nowNanos;
+
+        public Builder history(IdentityHistory h) {
+            this.history = h;
+            return this;
+        }
+
+        /** The node name written into every workload this node sees (e.g. {@code spec.nodeName}). */
+        public Builder node(String node) {
+            this.node = node;
+            return this;
+        }
+
+        public Builder docker(DockerClient docker) {
+            this.docker = docker;
+            return this;
+        }
+
+        public Builder netnsScanner(NetnsScanner scanner) {
+            this.scanner = scanner;
+            return this;
+        }
+
+        public Builder rescanInterval(Duration d) {
+            this.rescanInterval = d;
+            return this;
+        }
+
+        /** Epoch nanoseconds "now" (tests). */
+        public Builder clock(LongSupplier clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public WorkloadResolver build() {
+            return new WorkloadResolver(this);
+        }
+    }
+
+    public static long nowNanos() {
+        Instant i = Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    // ---- the packet path -------------------------------------------------------------------------------------------
+
+    /** The workload that held the address (decoder form: v4-mapped) at {@code epochNanos}, or null. Never blocks. */
+    public Workload resolve(long addressHi, long addressLo, long epochNanos) {
+        return history.lookup(addressHi, addressLo, epochNanos);
+    }
+
+    public IdentityHistory history() {
+        return history;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------------
+
+    /** Starts the sources in the background; returns a future completing after the first full refresh. */
+    public CompletableFuture<Void> start() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        worker.execute(() -> {
+            if (docker != null) {
+                subscribe(first);
+            } else {
+                first.complete(null);
+            }
+        });
+        if (scanner != null) {
+            worker.scheduleWithFixedDelay(this::rescan, 0, rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        worker.scheduleWithFixedDelay(() -> history.expire(clock.getAsLong()), rescanInterval.toMillis(),
+                rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> scanned = new CompletableFuture<>();
+        worker.execute(() -> scanned.complete(null)); // after the first rescan (queued before)
+        return CompletableFuture.allOf(first, scanned);
+    }
+
+    /** Runs a full refresh (Docker list + /proc scan) on the resolver thread. */
+    public CompletableFuture<Void> refresh() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            CompletableFuture<Void> d = docker == null ? CompletableFuture.completedFuture(null) : resyncDocker();
+            rescan();
+            d.whenComplete((v, e) -> worker.execute(() -> done.complete(null)));
+        });
+        return done;
+    }
+
+    public long dockerEvents() {
+        return dockerEvents.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        DockerClient.Subscription s = events;
+        if (s != null) {
+            s.close();
+        }
+        worker.shutdownNow();
+    }
+
+    // ---- Docker ----------------------------------------------------------------------------------------------------
+
+    private void subscribe(CompletableFuture<Void> firstSync) {
+        if (closed) {
+            return;
+        }
+        DockerClient.Subscription s = docker.containerEvents(
+                e -> worker.execute(() -> onDockerEvent(e)),
+                end -> {
+                    if (end != null) {
+                        failed(end);
+                    }
+                    if (!closed) { // reconnect, then resync what we missed
+                        worker.schedule(() -> subscribe(null), 1, TimeUnit.SECONDS);
+                    }
+                });
+        events = s;
+        // subscribe first, then list: an event between the two is not lost (applying both is idempotent)
+        s.opened().whenComplete((v, e) -> worker.execute(() -> {
+            if (e != null) {
+                failed(e);
+                if (firstSync != null) {
+                    firstSync.complete(null);
+                }
+                return;
+            }
+            resyncDocker().whenComplete((x, y) -> {
+                if (firstSync != null) {
+                    firstSync.complete(null);
+                }
+            });
+        }));
+    }
+
+    private CompletableFuture<Void> resyncDocker() {
+        long now = clock.getAsLong();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        docker.listContainers().whenComplete((list, e) -> {
+            if (e != null) {
+                failed(e);
+                done.complete(null);
+                return;
+            }
+            CompletableFuture<?>[] all = list.stream().map(c -> docker.inspect(c.id())
+                    .thenAcceptAsync(d -> applyStart(d, d.startedNanos() > 0 ? d.startedNanos() : now), worker)
+                    .exceptionally(x -> {
+                        failed(x);
+                        return null;
+                    })).toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(all).whenCompleteAsync((v, x) -> {
+                Set<String> live = new HashSet<>();
+                for (ContainerSummary c : list) {
+                    live.add(c.id());
+                }
+                for (String id : new HashSet<>(dockerAddresses.keySet())) {
+                    if (!live.contains(id)) {
+                        applyDie(id, now);
+                    }
+                }
+                done.complete(null);
+            }, worker);
+        });
+        return done;
+    }
+
+    private void onDockerEvent(DockerEvent e) {
+        dockerEvents.incrementAndGet();
+        long t = e.timeNanos() > 0 ? e.timeNanos() : clock.getAsLong();
+        if ("die".equals(e.action())) {
+            applyDie(e.id(), t);
+        } else if ("start".equals(e.action())) {
+            docker.inspect(e.id()).thenAcceptAsync(d -> applyStart(d, t), worker).exceptionally(x -> {
+                failed(x);
+                return null;
+            });
+        }
+    }
+
+    private void applyStart(ContainerDetails d, long from) {
+        if (!d.running() || d.addresses().isEmpty()) {
+            return; // sidecars sharing a netns have no addresses of their own: the sandbox's workload covers them
+        }
+        Workload w = d.toWorkload(node);
+        for (IpKey a : d.addresses()) {
+            history.upgrade(a, w, from);
+            scanned.remove(a);
+        }
+        dockerAddresses.put(d.id(), d.addresses());
+    }
+
+    private void applyDie(String id, long until) {
+        dockerAddresses.remove(id);
+        history.closeContainer(id, until);
+    }
+
+    // ---- /proc -----------------------------------------------------------------------------------------------------
+
+    private void rescan() {
+        if (closed) {
+            return;
+        }
+        long now = clock.getAsLong();
+        NetnsScanner.Scan scan;
+        try {
+            scan = scanner.scan();
+        } catch (Exception e) {
+            failed(e);
+            return;
+        }
+        Map<IpKey, Workload> seen = new HashMap<>();
+        for (Netns n : scan.namespaces()) {
+            Workload w = fromNetns(n);
+            if (w == null) {
+                continue;
+            }
+            Set<String> ids = new HashSet<>();
+            for (CgroupInfo c : n.containers()) {
+                ids.add(c.containerId());
+            }
+            for (IpKey a : n.addresses()) {
+                Interval cur = history.current(a);
+                if (cur != null && !scanned.containsKey(a)) {
+                    // held by a richer source: keep it if it is this namespace's container (or the host)
+                    String held = cur.workload().containerId();
+                    if ((held != null && ids.contains(held)) || (n.host() && cur.workload().kind() == Workload.Kind.HOST)) {
+                        continue;
+                    }
+                }
+                if (cur == null || !cur.workload().equals(w)) {
+                    history.open(a, w, now);
+                }
+                seen.put(a, w);
+            }
+        }
+        for (var e : scanned.entrySet()) {
+            if (!seen.containsKey(e.getKey())) {
+                history.close(e.getKey(), e.getValue(), now);
+            }
+        }
+        scanned.clear();
+        scanned.putAll(seen);
+    }
+
+    private Workload fromNetns(Netns n) {
+        if (n.host()) {
+            return Workload.host(node);
+        }
+        if (n.containers().isEmpty()) {
+            return null; // a namespace of no container we know (e.g. a test's): nothing to say
+        }
+        CgroupInfo first = n.containers().get(0); // lowest pid: the sandbox/pause for pods
+        String pod = n.podUid();
+        Map<String, String> labels = null;
+        if (pod != null) {
+            labels = Map.of("io.kubernetes.pod.uid", pod);
+        }
+        return new Workload(pod != null ? Workload.Kind.POD : Workload.Kind.CONTAINER, null, null, null,
+                first.containerId(), null, labels, node, null);
+    }
+
+    private void failed(Throwable e) {
+        errors.incrementAndGet();
+        lastError = e;
+    }
+}
