@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.crowsnest.outputs.ecs.EcsMapper;
 import io.crowsnest.outputs.spool.Spool;
+import io.crowsnest.outputs.spool.SpoolSender;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -96,7 +97,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code /services/collector/ack} until it reports {@code true}; only then is the spool
  * acknowledged. If it is not acknowledged within {@code ackTimeoutMillis} the batch is sent again.
  */
-public final class HttpSender implements AutoCloseable {
+public final class HttpSender implements AutoCloseable, SpoolSender {
     private static final DateTimeFormatter EVE_TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd");
 
@@ -1077,6 +1078,7 @@ public final class HttpSender implements AutoCloseable {
      * Waits up to {@code drainMillis} for the spool to be fully acknowledged, then stops the
      * thread and closes the connection. What is left stays in the spool for the next start.
      */
+    @Override
     public void close(long drainMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
         while (System.nanoTime() < deadline && !spool.isDrained() && thread.isAlive()) {

@@ -1,6 +1,7 @@
 package io.crowsnest.outputs.syslog;
 
 import io.crowsnest.outputs.spool.Spool;
+import io.crowsnest.outputs.spool.SpoolSender;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -61,7 +62,7 @@ import java.util.function.Consumer;
  * <p>Reconnect: capped exponential backoff with jitter: the n-th consecutive failure waits a
  * random time in [d/2, d] with d = min(max, initial * 2^(n-1)).
  */
-public final class SyslogSender implements AutoCloseable {
+public final class SyslogSender implements AutoCloseable, SpoolSender {
     public enum Transport { UDP, TCP, TLS, RELP }
 
     private final Spool spool;
@@ -586,6 +587,7 @@ public final class SyslogSender implements AutoCloseable {
      * Waits up to {@code drainMillis} for the spool to be fully acknowledged, then stops the
      * thread and closes the connection. What is left stays in the spool for the next start.
      */
+    @Override
     public void close(long drainMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
         while (System.nanoTime() < deadline && !spool.isDrained() && thread.isAlive()) {
