@@ -1,29 +1,8 @@
 package io.crowsnest.detection.keywords;
 
-import io.crowsnest.decoders.Packet;
-import io.crowsnest.decoders.flow.Flow;
-import io.crowsnest.detection.inspect.PacketCondition;
-import io.crowsnest.detection.rules.RuleParseException;
-import io.crowsnest.detection.rules.Signature;
-
 /** {@code id:[!]N;} IPv4 identification field equals N. */
-public final class IdKeyword implements Keyword {
-    public String name() { return "id"; }
-
-    public void setup(Signature sig, String value, ParseContext ctx) throws RuleParseException {
-        String v = value.trim();
-        boolean neg = v.startsWith("!");
-        if (neg) {
-            v = v.substring(1).trim();
-        }
-        long n = KeywordSupport.parseLong(v, ctx, 0, 65535);
-        sig.addCondition(new Match(n, neg));
-        sig.markNotIpOnly();
-    }
-
-    public record Match(long n, boolean neg) implements PacketCondition {
-        public boolean match(Packet p, Flow flow, int flowFlags) {
-            return (p.ipVersion == 4) && ((p.ipId) == n) != neg;
-        }
+public final class IdKeyword extends HeaderValueKeyword {
+    public IdKeyword() {
+        super("id", 65535, p -> p.ipVersion == 4 ? p.ipId : -1);
     }
 }

@@ -1,29 +1,8 @@
 package io.crowsnest.detection.keywords;
 
-import io.crowsnest.decoders.Packet;
-import io.crowsnest.decoders.flow.Flow;
-import io.crowsnest.detection.inspect.PacketCondition;
-import io.crowsnest.detection.rules.RuleParseException;
-import io.crowsnest.detection.rules.Signature;
-
 /** {@code window:[!]N;} TCP window (unscaled) equals N. */
-public final class WindowKeyword implements Keyword {
-    public String name() { return "window"; }
-
-    public void setup(Signature sig, String value, ParseContext ctx) throws RuleParseException {
-        String v = value.trim();
-        boolean neg = v.startsWith("!");
-        if (neg) {
-            v = v.substring(1).trim();
-        }
-        long n = KeywordSupport.parseLong(v, ctx, 0, 65535);
-        sig.addCondition(new Match(n, neg));
-        sig.markNotIpOnly();
-    }
-
-    public record Match(long n, boolean neg) implements PacketCondition {
-        public boolean match(Packet p, Flow flow, int flowFlags) {
-            return (p.ipProto == 6 && p.l4Offset >= 0) && ((p.tcpWindow) == n) != neg;
-        }
+public final class WindowKeyword extends HeaderValueKeyword {
+    public WindowKeyword() {
+        super("window", 65535, p -> p.ipProto == 6 && p.l4Offset >= 0 ? p.tcpWindow : -1);
     }
 }
