@@ -92,6 +92,8 @@ public final class AppLayer {
         buf("ssh.proto", "ssh_proto", "ssh.protoversion");
         buf("ssh.software", "ssh_software", "ssh.softwareversion");
         buf("ssh.hassh", "ssh.hassh.server", "ssh.hassh.string", "ssh.hassh.server.string");
+        // Crowsnest's own: a Redis command and its arguments, joined by single spaces
+        buf("redis.command");
         buf("smb.named_pipe", "smb.share", "smb.ntlmssp_user", "smb.ntlmssp_domain");
         buf("dce_iface", "dce_opnum", "dce_stub_data");
         buf("krb5_cname", "krb5_sname", "krb5_msg_type", "krb5_err_code");

@@ -26,6 +26,11 @@ public final class RuleVariables {
             v.setAddress(n, "$HOME_NET");
         }
         v.setAddress("AIM_SERVERS", "$EXTERNAL_NET");
+        // Crowsnest's container-network groups: set them to the cluster's pod, service and node
+        // CIDRs (--set or the config); until then they are the private ranges of HOME_NET.
+        for (String n : new String[] {"POD_NET", "SERVICE_NET", "NODE_NET"}) {
+            v.setAddress(n, "$HOME_NET");
+        }
         v.setPort("HTTP_PORTS", "80");
         v.setPort("SHELLCODE_PORTS", "!80");
         v.setPort("ORACLE_PORTS", "1521");

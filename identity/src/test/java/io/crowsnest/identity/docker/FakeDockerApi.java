@@ -73,9 +73,11 @@ public final class FakeDockerApi implements AutoCloseable {
             HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             r.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            ctx.writeAndFlush(r);
+            // register the stream before the headers go out: the client treats the headers as
+            // "subscribed" and a test may send events right away
             eventStreams.add(ctx.channel());
             ctx.channel().closeFuture().addListener(f -> eventStreams.remove(ctx.channel()));
+            ctx.writeAndFlush(r);
             return;
         }
         String body = responses.get(path);

@@ -84,29 +84,76 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--spool-mb", paramLabel = "N", description = "Cap of each --forward spool; past it the oldest alerts are dropped and counted (default: ${DEFAULT-VALUE}).")
     long spoolMb = 256;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "crowsnest.yaml to read (default: /etc/crowsnest/crowsnest.yaml when it exists); flags override it.")
+    Path config;
+
+    @Option(names = "--admin-address", paramLabel = "HOST:PORT|none",
+            description = "Serve POST /reload (crowsnest reload) here (default: 127.0.0.1:9465).")
+    String adminAddress;
+
     @Override
     public Integer call() throws Exception {
         LiveOptions o = new LiveOptions();
-        o.forward.addAll(forward);
-        o.spoolDir = spoolDir;
-        if (spoolMb < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--spool-mb must be at least 1");
+        Path cfg = config != null ? config
+                : java.nio.file.Files.exists(io.crowsnest.sensor.config.CrowsnestConfig.DEFAULT_PATH)
+                ? io.crowsnest.sensor.config.CrowsnestConfig.DEFAULT_PATH : null;
+        if (cfg != null) {
+            try {
+                io.crowsnest.sensor.config.CrowsnestConfig.load(cfg).applyTo(o);
+            } catch (io.crowsnest.sensor.config.ConfigException e) {
+                e.errors().forEach(x -> spec.commandLine().getErr().println("crowsnest: " + x));
+                return 2;
+            }
+            o.configFile = cfg;
         }
-        o.spoolCapMb = spoolMb;
-        o.interfaces = interfaces;
-        o.exclude = exclude;
-        o.ruleFiles.addAll(rules);
-        o.defaultRules = !noDefaultRules;
-        o.outDir = out;
-        o.bpf = bpf;
-        if (snaplen < 64 || snaplen > 262_144) {
-            throw usage("--snaplen must be between 64 and 262144, got " + snaplen);
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        java.util.function.Predicate<String> given = pr::hasMatchedOption;
+        if (given.test("--forward")) {
+            o.forward.clear();
+            o.forward.addAll(forward);
         }
-        o.snaplen = snaplen;
-        if (bufferMb < 1 || bufferMb > 2048) {
-            throw usage("--buffer-mb must be between 1 and 2048, got " + bufferMb);
+        if (given.test("--spool-dir")) {
+            o.spoolDir = spoolDir;
         }
-        o.bufferMb = bufferMb;
+        if (given.test("--spool-mb")) {
+            if (spoolMb < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--spool-mb must be at least 1");
+            }
+            o.spoolCapMb = spoolMb;
+        }
+        if (given.test("--interfaces")) {
+            o.interfaces = interfaces;
+        }
+        if (given.test("--exclude")) {
+            o.exclude = exclude;
+        }
+        if (given.test("--rules")) {
+            // --rules replaces the file's rules.files (the DaemonSet passes the same file both ways)
+            o.ruleFiles.clear();
+            o.ruleFiles.addAll(rules);
+        }
+        if (noDefaultRules) {
+            o.defaultRules = false;
+        }
+        if (given.test("--out")) {
+            o.outDir = out;
+        }
+        if (given.test("--bpf")) {
+            o.bpf = bpf;
+        }
+        if (given.test("--snaplen")) {
+            if (snaplen < 64 || snaplen > 262_144) {
+                throw usage("--snaplen must be between 64 and 262144, got " + snaplen);
+            }
+            o.snaplen = snaplen;
+        }
+        if (given.test("--buffer-mb")) {
+            if (bufferMb < 1 || bufferMb > 2048) {
+                throw usage("--buffer-mb must be between 1 and 2048, got " + bufferMb);
+            }
+            o.bufferMb = bufferMb;
+        }
         o.variables.putAll(set);
         if (workers != null) {
             if (workers < 1 || workers > 256) {
@@ -114,15 +161,19 @@ public final class LiveCommand implements Callable<Integer> {
             }
             o.workers = workers;
         }
-        switch (checksum) {
-            case "all": o.checksum = DecoderConfig.ChecksumMode.ALL; break;
-            case "none": o.checksum = DecoderConfig.ChecksumMode.NONE; break;
-            default: throw usage("--checksum must be all or none, got '" + checksum + "'");
+        if (given.test("--checksum")) {
+            switch (checksum) {
+                case "all": o.checksum = DecoderConfig.ChecksumMode.ALL; break;
+                case "none": o.checksum = DecoderConfig.ChecksumMode.NONE; break;
+                default: throw usage("--checksum must be all or none, got '" + checksum + "'");
+            }
         }
-        if (statsInterval < 1) {
-            throw usage("--stats-interval must be at least 1 second");
+        if (given.test("--stats-interval")) {
+            if (statsInterval < 1) {
+                throw usage("--stats-interval must be at least 1 second");
+            }
+            o.statsInterval = Duration.ofSeconds(statsInterval);
         }
-        o.statsInterval = Duration.ofSeconds(statsInterval);
         if (duration != null) {
             if (duration < 1) {
                 throw usage("--duration must be at least 1 second");
@@ -137,27 +188,27 @@ public final class LiveCommand implements Callable<Integer> {
             o.pcapOutFileMb = pcapOutSize;
             o.pcapOutFiles = pcapOutFiles;
         }
-        if ("none".equals(metricsAddress)) {
-            o.metricsAddress = null;
-        } else {
-            int colon = metricsAddress.lastIndexOf(':');
-            int port;
-            try {
-                port = Integer.parseInt(metricsAddress.substring(colon + 1));
-            } catch (NumberFormatException e) {
+        if (given.test("--metrics-address")) {
+            java.util.Optional<java.net.InetSocketAddress> a = io.crowsnest.sensor.config.CrowsnestConfig.parseAddress(metricsAddress);
+            if (a == null) {
                 throw usage("--metrics-address must be HOST:PORT or none, got '" + metricsAddress + "'");
             }
-            if (colon < 0 || port < 0 || port > 65535) {
-                throw usage("--metrics-address must be HOST:PORT or none, got '" + metricsAddress + "'");
+            o.metricsAddress = a.map(x -> new java.net.InetSocketAddress(x.getHostString(), x.getPort())).orElse(null);
+        }
+        if (adminAddress != null) {
+            java.util.Optional<java.net.InetSocketAddress> a = io.crowsnest.sensor.config.CrowsnestConfig.parseAddress(adminAddress);
+            if (a == null) {
+                throw usage("--admin-address must be HOST:PORT or none, got '" + adminAddress + "'");
             }
-            String host = colon == 0 ? "0.0.0.0" : metricsAddress.substring(0, colon);
-            o.metricsAddress = new java.net.InetSocketAddress(host, port);
+            o.adminAddress = a.map(x -> new java.net.InetSocketAddress(x.getHostString(), x.getPort())).orElse(null);
         }
         LiveRunner runner = new LiveRunner(o, System.out, System.err);
         // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert
         // is flushed) instead of the JVM's default 143/130 from its shutdown sequence.
         Signal.handle(new Signal("TERM"), s -> runner.requestStop());
         Signal.handle(new Signal("INT"), s -> runner.requestStop());
+        // SIGHUP: reload the rules in the background (the old set runs until the new one is ready).
+        Signal.handle(new Signal("HUP"), s -> runner.requestReload());
         return runner.run();
     }
 

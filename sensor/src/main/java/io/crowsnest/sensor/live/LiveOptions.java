@@ -40,9 +40,17 @@ public final class LiveOptions {
     public int ringSize = 8192;
     public int slotCapacity = 65_536 + 256;
     public int maxFlowsPerWorker = 65_536;
+    /** TCP reassembly depth per direction, bytes. */
+    public int streamDepth = 1 << 20;
+    /** TCP reassembly memory cap per worker, bytes. */
+    public long streamMemcap = 64L << 20;
+    /** Where POST /reload is served (loopback only by default; null: not served). */
+    public java.net.InetSocketAddress adminAddress = new java.net.InetSocketAddress("127.0.0.1", 9465);
     /** --forward targets (syslog/RELP/HTTP URLs), each with an on-disk spool. */
     public final List<String> forward = new ArrayList<>();
     /** Where the forwarding spools live (null: OUT/spool). */
     public Path spoolDir;
     public long spoolCapMb = 256;
+    /** The crowsnest.yaml these options were read from (null: flags only). */
+    public Path configFile;
 }

@@ -17,8 +17,10 @@ import io.crowsnest.sensor.forward.ForwardTargets;
 import io.crowsnest.sensor.metrics.HealthEndpoint;
 import io.crowsnest.sensor.metrics.SensorMetrics;
 import io.crowsnest.sensor.pipeline.DetectionPipeline;
-import io.crowsnest.sensor.rules.LoadedRules;
-import io.crowsnest.sensor.rules.RuleSetLoader;
+import io.crowsnest.sensor.reload.AdminEndpoint;
+import io.crowsnest.sensor.reload.RuleReloader;
+import io.crowsnest.sensor.reload.RuleSet;
+import io.crowsnest.sensor.reload.RuleSetBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ public final class LiveRunner {
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean capturing;
     private volatile boolean stopping;
+    private volatile RuleReloader reloader;
 
     public LiveRunner(LiveOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -56,9 +59,24 @@ public final class LiveRunner {
         stop.countDown();
     }
 
+    /** Asks a running {@link #run()} to reload its rules in the background; safe from any thread (SIGHUP). */
+    public void requestReload() {
+        RuleReloader r = reloader;
+        if (r == null) {
+            err.println("crowsnest: reload ignored: the sensor is not running yet");
+            return;
+        }
+        r.reloadAsync();
+    }
+
     public int run() throws IOException {
-        LoadedRules rules = RuleSetLoader.load(options.defaultRules, options.ruleFiles, options.variables, err);
-        DetectionEngine engine = DetectionEngine.build(rules.signatures());
+        RuleSetBuilder.Sources sources = new RuleSetBuilder.Sources(options.defaultRules, List.copyOf(options.ruleFiles),
+                java.util.Map.copyOf(options.variables));
+        RuleSet ruleSet = RuleSetBuilder.build(sources, null);
+        for (String line : ruleSet.refused()) {
+            err.println("crowsnest: warning: " + line);
+        }
+        DetectionEngine engine = ruleSet.engine();
         List<AlertOutput> outputs = new ArrayList<>();
         outputs.add(EveAlertWriter.open(options.outDir));
         try {
@@ -74,6 +92,8 @@ public final class LiveRunner {
         settings.ringSize = options.ringSize;
         settings.slotCapacity = options.slotCapacity;
         settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
+        settings.streamDepth = options.streamDepth;
+        settings.streamMemcap = options.streamMemcap;
         List<EventHandler<Packet>> extra = new ArrayList<>();
         if (options.pcapOutDir != null) {
             extra.add(new PcapRingHandler(new RollingPcapWriter(options.pcapOutDir, options.pcapOutFileMb << 20,
@@ -98,8 +118,21 @@ public final class LiveRunner {
             return EXIT_CAPTURE;
         }
         final LiveCapture cap = capture;
+        RuleReloader rl = new RuleReloader(pipeline, ruleSet, () -> sources, err);
+        reloader = rl;
         SensorMetrics metrics = new SensorMetrics(cap::stats, () -> pipeline.alerts().alerts(),
-                () -> pipeline.ring().occupancy(), rules.signatures().size(), rules.errorLines().size());
+                () -> pipeline.ring().occupancy(), () -> rl.current().loaded(), () -> rl.current().refusedCount());
+        metrics.ruleset(() -> rl.current().hash(), () -> rl.current().loadedAtSeconds());
+        AdminEndpoint admin = null;
+        if (options.adminAddress != null) {
+            try {
+                admin = new AdminEndpoint(options.adminAddress, rl::reloadAsync);
+                err.println("crowsnest: admin endpoint on http://" + hostPort(admin.address()) + " (POST /reload)");
+            } catch (Exception e) {
+                err.println("crowsnest: warning: cannot serve the admin endpoint on " + hostPort(options.adminAddress) + ": " + e
+                        + " (crowsnest reload will not work; SIGHUP still reloads)");
+            }
+        }
         HealthEndpoint http = null;
         if (options.metricsAddress != null) {
             try {
@@ -111,13 +144,17 @@ public final class LiveRunner {
                         + " (use --metrics-address HOST:PORT or none)");
                 capture.stop();
                 pipeline.drainAndClose();
+                if (admin != null) {
+                    admin.close();
+                }
+                rl.close();
                 return EXIT_CAPTURE;
             }
         }
         InterfaceDiscovery.Selection selection = InterfaceDiscovery.Selection.parse(options.interfaces, options.exclude);
         InterfaceWatcher watcher = new InterfaceWatcher(new InterfaceDiscovery(), selection, capture.watcherListener());
         long started = System.nanoTime();
-        err.println("crowsnest: live: " + rules.signatures().size() + " rules, " + options.workers + " worker(s), alerts to "
+        err.println("crowsnest: live: " + ruleSet.describe() + ", " + options.workers + " worker(s), alerts to "
                 + options.outDir.resolve("eve.json"));
         try {
             watcher.start();
@@ -151,6 +188,11 @@ public final class LiveRunner {
             pipeline.drainAndClose().forEach(e -> err.println("crowsnest: error: " + e));
         }
         report(capture, pipeline, started, true);
+        reloader = null;
+        if (admin != null) {
+            admin.close();
+        }
+        rl.close();
         if (http != null) {
             http.close();
         }

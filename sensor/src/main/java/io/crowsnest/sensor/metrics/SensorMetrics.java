@@ -27,17 +27,36 @@ public final class SensorMetrics {
 
     public SensorMetrics(Supplier<List<InterfaceStats>> interfaces, LongSupplier alerts, LongSupplier ringOccupancy,
                          long rulesLoaded, long rulesRefused) {
+        this(interfaces, alerts, ringOccupancy, () -> rulesLoaded, () -> rulesRefused);
+    }
+
+    /** With the rule counts read at scrape time (they change on a rule reload). */
+    public SensorMetrics(Supplier<List<InterfaceStats>> interfaces, LongSupplier alerts, LongSupplier ringOccupancy,
+                         LongSupplier rulesLoaded, LongSupplier rulesRefused) {
         this.interfaces = interfaces;
         FunctionCounter.builder("crowsnest_alerts", alerts, LongSupplier::getAsLong)
                 .description("Alerts raised").register(registry);
         Gauge.builder("crowsnest_ring_occupancy", ringOccupancy, s -> s.getAsLong())
                 .description("Packet-ring slots filled and not yet consumed").register(registry);
-        Gauge.builder("crowsnest_rules_loaded", () -> rulesLoaded).description("Rules loaded").register(registry);
-        Gauge.builder("crowsnest_rules_refused", () -> rulesRefused).description("Rules that failed to load").register(registry);
+        Gauge.builder("crowsnest_rules_loaded", rulesLoaded, LongSupplier::getAsLong).description("Rules loaded").register(registry);
+        Gauge.builder("crowsnest_rules_refused", rulesRefused, LongSupplier::getAsLong).description("Rules that failed to load").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+    }
+
+    private volatile Supplier<String> rulesetHash;
+
+    /**
+     * Exposes the active rule set: {@code crowsnest_ruleset_info{hash="…"} 1} (one series, the
+     * current hash) and {@code crowsnest_ruleset_loaded_timestamp_seconds}. The info series is
+     * written by hand: Micrometer's Prometheus registry strips an {@code _info} suffix from gauges.
+     */
+    public void ruleset(Supplier<String> hash, java.util.function.DoubleSupplier loadedAtSeconds) {
+        Gauge.builder("crowsnest_ruleset_loaded_timestamp_seconds", loadedAtSeconds, java.util.function.DoubleSupplier::getAsDouble)
+                .description("When the active rule set was loaded (Unix time)").register(registry);
+        this.rulesetHash = hash;
     }
 
     /** Prometheus text exposition of the current values. */
@@ -47,7 +66,14 @@ public final class SensorMetrics {
                 register(s.name());
             }
         }
-        return registry.scrape();
+        String text = registry.scrape();
+        Supplier<String> hash = rulesetHash;
+        if (hash != null) {
+            text = text + "# HELP crowsnest_ruleset_info The active rule set (SHA-256 of its rule texts, first 12 hex digits)\n"
+                    + "# TYPE crowsnest_ruleset_info gauge\n"
+                    + "crowsnest_ruleset_info{hash=\"" + hash.get() + "\"} 1\n";
+        }
+        return text;
     }
 
     private void register(String name) {

@@ -40,6 +40,12 @@ public final class DetectionPipeline {
         public long streamMemcap = 64L << 20;
         /** EVE record types besides "alert" the workers emit (http, dns, tls, ssh, anomaly). */
         public Set<String> eventTypes = Set.of();
+        /**
+         * Flowbits / flowints every flow has room for; 0: enough for the engine plus headroom for
+         * rule reloads ({@link #swapEngine}), max(2 × used, 256) flowbits and max(2 × used, 8) flowints.
+         */
+        public int flowbitCapacity;
+        public int flowintCapacity;
     }
 
     private final PacketRing ring;
@@ -48,6 +54,13 @@ public final class DetectionPipeline {
     private final List<DetectionWorker> workers = new ArrayList<>();
     private final List<AlertOutput> outputs;
     private boolean stopped;
+    /**
+     * The engine workers inspect with. Written by {@link #swapEngine} (any thread), read by each
+     * worker once per batch: the volatile write/read pair publishes the fully built engine.
+     */
+    private volatile DetectionEngine engine;
+    private final int flowbitCapacity;
+    private final int flowintCapacity;
 
     public DetectionPipeline(DetectionEngine engine, List<AlertOutput> outputs, Settings s, WaitStrategy waitStrategy,
                              PrintStream err) {
@@ -61,8 +74,13 @@ public final class DetectionPipeline {
         this.writer = new AlertWriterHandler(outputs, err);
         this.alertRing = new AlertRing(s.alertRingSize, writer, threads("crowsnest-alerts"), err);
         int n = Math.max(1, s.workers);
+        this.engine = engine;
+        this.flowbitCapacity = s.flowbitCapacity > 0 ? Math.max(s.flowbitCapacity, engine.flowbitCount())
+                : Math.max(2 * engine.flowbitCount(), 256);
+        this.flowintCapacity = s.flowintCapacity > 0 ? Math.max(s.flowintCapacity, engine.flowintCount())
+                : Math.max(2 * engine.flowintCount(), 8);
         FlowTableConfig flowConfig = new FlowTableConfig(s.maxFlowsPerWorker, 30, 300, 10, s.midstream,
-                engine.flowbitCount(), engine.flowintCount());
+                flowbitCapacity, flowintCapacity);
         StreamConfig streamConfig = StreamConfig.defaults();
         streamConfig.midstream = s.midstream;
         streamConfig.depth = s.streamDepth;
@@ -71,12 +89,54 @@ public final class DetectionPipeline {
         eventTypes.remove("alert");
         for (int i = 0; i < n; i++) {
             final int id = i;
-            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), engine::newContext, alertRing,
-                    s.appLayer ? () -> new AppLayer(streamConfig) : null, eventTypes));
+            workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), alertRing,
+                    s.appLayer ? () -> new AppLayer(streamConfig) : null, eventTypes, this::engine));
         }
         List<EventHandler<Packet>> consumers = new ArrayList<>(workers);
         consumers.addAll(extraConsumers);
         this.ring = new PacketRing(s.ringSize, s.slotCapacity, consumers, threads("crowsnest-worker"), waitStrategy, err);
+    }
+
+    /** The engine new batches are inspected with. */
+    public DetectionEngine engine() {
+        return engine;
+    }
+
+    /** Flowbits every flow has room for (a reloaded rule set must not use more). */
+    public int flowbitCapacity() {
+        return flowbitCapacity;
+    }
+
+    public int flowintCapacity() {
+        return flowintCapacity;
+    }
+
+    /**
+     * Makes {@code next} the engine of every packet batch that starts after this call; each worker
+     * switches between two packets on its own thread, creating its {@code DetectionContext} from
+     * {@code next} there. Packets keep flowing meanwhile. Flow state (flowbits, flowints) is kept
+     * by index, so {@code next} must have been loaded with the previous rule set's flowbit and
+     * flowint names registered first (see {@code reload.RuleSetBuilder}) and fit the capacity.
+     *
+     * @throws IllegalArgumentException when {@code next} needs more flowbits or flowints than flows have room for
+     */
+    public void swapEngine(DetectionEngine next) {
+        if (next.flowbitCount() > flowbitCapacity || next.flowintCount() > flowintCapacity) {
+            throw new IllegalArgumentException("the new rules use " + next.flowbitCount() + " flowbits and "
+                    + next.flowintCount() + " flowints; flows have room for " + flowbitCapacity + " and " + flowintCapacity
+                    + " (restart the sensor to load them)");
+        }
+        engine = next;
+    }
+
+    /** True when every worker that handled a batch since the last {@link #swapEngine} uses the current engine. */
+    public boolean allWorkersOn(DetectionEngine e) {
+        for (DetectionWorker w : workers) {
+            if (w.engine() != null && w.engine() != e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public PacketRing ring() {

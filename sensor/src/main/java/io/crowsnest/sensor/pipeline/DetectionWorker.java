@@ -33,17 +33,26 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
     private final int workers;
     private final Supplier<FlowTable> flowTables;
     private final Supplier<DetectionContext> contexts;
+    /** The pipeline's current engine (a volatile read), checked once per batch; null: fixed {@link #contexts}. */
+    private final Supplier<io.crowsnest.detection.engine.DetectionEngine> engines;
     private final AlertRing alerts;
     /** Builds the worker's app layer (TCP reassembly + parsers); null: packets only. */
     private final Supplier<AppLayer> appLayers;
     /** EVE record types besides alerts to emit ("http", "dns", "tls", "ssh", "anomaly"); empty: alerts only. */
     private final java.util.Set<String> eventTypes;
     private volatile State state;
+    /** The engine this worker last switched to, for other threads (written once per swap). */
+    private volatile io.crowsnest.detection.engine.DetectionEngine engineInUse;
 
     /** The worker thread's own mutable state. */
     private static final class State {
         final FlowTable flows;
-        final DetectionContext detection;
+        DetectionContext detection;
+        /** The engine {@link #detection} came from (null with a fixed context supplier). */
+        io.crowsnest.detection.engine.DetectionEngine engine;
+        /** The next packet starts a batch: look for a swapped engine first. */
+        boolean checkEngine = true;
+        long engineSwaps;
         final AppLayer app;
         long events;
         long packets;
@@ -64,6 +73,23 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     public DetectionWorker(int id, int workers, Supplier<FlowTable> flowTables, Supplier<DetectionContext> contexts,
                            AlertRing alerts, Supplier<AppLayer> appLayers, java.util.Set<String> eventTypes) {
+        this(id, workers, flowTables, contexts, alerts, appLayers, eventTypes, null);
+    }
+
+    /**
+     * A worker whose engine can be swapped while it runs: {@code engines} is read once per
+     * batch, and a new engine gets a new {@code DetectionContext} created on this worker's thread.
+     */
+    public DetectionWorker(int id, int workers, Supplier<FlowTable> flowTables, AlertRing alerts,
+                           Supplier<AppLayer> appLayers, java.util.Set<String> eventTypes,
+                           Supplier<io.crowsnest.detection.engine.DetectionEngine> engines) {
+        this(id, workers, flowTables, null, alerts, appLayers, eventTypes, engines);
+    }
+
+    private DetectionWorker(int id, int workers, Supplier<FlowTable> flowTables, Supplier<DetectionContext> contexts,
+                            AlertRing alerts, Supplier<AppLayer> appLayers, java.util.Set<String> eventTypes,
+                            Supplier<io.crowsnest.detection.engine.DetectionEngine> engines) {
+        this.engines = engines;
         this.appLayers = appLayers;
         this.eventTypes = eventTypes;
         this.id = id;
@@ -75,15 +101,34 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     @Override
     public void onStart() {
-        state = new State(flowTables.get(), contexts.get(), appLayers == null ? null : appLayers.get());
+        if (engines != null) {
+            io.crowsnest.detection.engine.DetectionEngine e = engines.get();
+            State st = new State(flowTables.get(), e.newContext(), appLayers == null ? null : appLayers.get());
+            st.engine = e;
+            state = st;
+        } else {
+            state = new State(flowTables.get(), contexts.get(), appLayers == null ? null : appLayers.get());
+        }
     }
 
     @Override
     public void onEvent(Packet p, long sequence, boolean endOfBatch) {
+        State st = state;
+        if (st.checkEngine && engines != null) {
+            // Between two packets, on this thread: the volatile read of the pipeline's engine
+            // sees a fully built engine (published by the volatile write in swapEngine).
+            io.crowsnest.detection.engine.DetectionEngine e = engines.get();
+            if (e != st.engine) {
+                st.detection = e.newContext();
+                st.engine = e;
+                st.engineSwaps++;
+                engineInUse = e;
+            }
+        }
+        st.checkEngine = endOfBatch;
         if (WorkerSelector.workerFor(p.flowHash, workers) != id) {
             return;
         }
-        State st = state;
         if (p.length == 0 || p.ipVersion == 0) {
             st.skippedNoIp++;
             return;
@@ -179,6 +224,21 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     public long packets() {
         return state == null ? 0 : state.packets;
+    }
+
+    /** The engine this worker inspects with (null before it started, or with a fixed context). */
+    public io.crowsnest.detection.engine.DetectionEngine engine() {
+        io.crowsnest.detection.engine.DetectionEngine e = engineInUse;
+        if (e == null) {
+            State st = state;
+            return st == null ? null : st.engine;
+        }
+        return e;
+    }
+
+    /** How often this worker switched to a swapped engine. */
+    public long engineSwaps() {
+        return state == null ? 0 : state.engineSwaps;
     }
 
     public long skippedBadChecksum() {

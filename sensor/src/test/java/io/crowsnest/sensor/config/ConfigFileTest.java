@@ -1,0 +1,185 @@
+package io.crowsnest.sensor.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.sensor.SharedData;
+import io.crowsnest.sensor.cli.CrowsnestCli;
+import io.crowsnest.sensor.live.LiveOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** crowsnest.yaml: golden error messages for broken files, and the shipped example. */
+class ConfigFileTest {
+    private static List<String> errors(String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> CrowsnestConfig.parse(yaml, "crowsnest.yaml", null));
+        return e.errors().stream().map(ConfigError::toString).collect(Collectors.toList());
+    }
+
+    @Test
+    void unknownKeyNamesTheSectionAndTheAllowedKeys() {
+        assertEquals(List.of("crowsnest.yaml:7:5: unknown key 'workerz' under 'pipeline' (allowed: workers, ring_size)"),
+                errors("capture:\n  snaplen: 1500\n\n# the pipeline\n\npipeline:\n    workerz: 4\n"));
+    }
+
+    @Test
+    void goldenMessages() {
+        assertEquals(List.of("crowsnest.yaml:3:12: bad value 'lots' for capture.snaplen: an integer 64..262144"),
+                errors("capture:\n  interfaces: auto\n  snaplen: lots\n"));
+        assertEquals(List.of("crowsnest.yaml:1:1: unknown key 'captures' (allowed: capture, pipeline, limits, rules, outputs, metrics)"),
+                errors("captures:\n  snaplen: 100\n"));
+        assertEquals(List.of("crowsnest.yaml:2:14: bad value '1000' for pipeline.ring_size: a power of two 64..1048576",
+                        "crowsnest.yaml:4:18: bad value 'maybe' for rules.default_rules: true or false",
+                        "crowsnest.yaml:6:5: bad value a mapping for rules.files: a list of rule file paths"),
+                errors("pipeline:\n  ring_size: 1000\nrules:\n  default_rules: maybe\n  files:\n    a: b\n"));
+        assertEquals(List.of("crowsnest.yaml:2:13: bad value 'sometimes' for capture.checksum: one of all, none",
+                        "crowsnest.yaml:3:3: unknown key 'snaplenn' under 'capture' (allowed: interfaces, exclude, bpf, snaplen, buffer_mb, checksum)"),
+                errors("capture:\n  checksum: sometimes\n  snaplenn: 9\n"));
+        assertEquals(List.of("crowsnest.yaml:2:12: bad value 'localhost' for metrics.address: HOST:PORT or none"),
+                errors("metrics:\n  address: localhost\n"));
+        assertEquals(List.of("crowsnest.yaml:4:7: bad value 'ftp://x:21' for outputs.forward: a list of URLs: "
+                        + "syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...] or http(s)://HOST[:PORT]/PATH[?...]"),
+                errors("outputs:\n  forward:\n    - syslog+tcp://127.0.0.1:514\n    - ftp://x:21\n"));
+        assertEquals(List.of("crowsnest.yaml:3:5: unknown key 'directory' under 'outputs.eve' (allowed: dir)"),
+                errors("outputs:\n  eve:\n    directory: /tmp\n"));
+        assertEquals(List.of("crowsnest.yaml:3:3: duplicate key 'snaplen'"), errors("capture:\n  snaplen: 100\n  snaplen: 200\n"));
+        assertEquals(List.of("crowsnest.yaml:1:1: bad value 'hello' at top level: a mapping with the keys capture, pipeline, limits, rules, outputs, metrics"),
+                errors("hello\n"));
+    }
+
+    @Test
+    void syntaxErrorHasAPosition() {
+        List<String> e = errors("capture:\n  snaplen: [1, 2\n");
+        assertEquals(1, e.size());
+        assertTrue(e.get(0).startsWith("crowsnest.yaml:"), e.get(0));
+        assertTrue(e.get(0).contains("YAML syntax error"), e.get(0));
+    }
+
+    @Test
+    void emptyFileIsAllDefaults() throws Exception {
+        LiveOptions o = new LiveOptions();
+        CrowsnestConfig.parse("# nothing\n", "crowsnest.yaml", null).applyTo(o);
+        assertEquals(65_535, o.snaplen);
+        assertEquals("auto", o.interfaces);
+    }
+
+    /** The example the packaging ships (ConfigMap and Helm values) loads and maps to the documented defaults. */
+    @Test
+    void shippedExampleLoadsWithTheDefaults() throws Exception {
+        Path root = SharedData.projectRoot();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode cm = yaml.readTree(root.resolve("deploy/kubernetes/configmap-config.yaml").toFile());
+        String text = cm.path("data").path("crowsnest.yaml").asText();
+        JsonNode values = yaml.readTree(root.resolve("deploy/helm/crowsnest/values.yaml").toFile());
+        assertEquals(text.strip(), values.path("config").asText().strip(), "Helm values.yaml config differs from the ConfigMap");
+
+        CrowsnestConfig c = CrowsnestConfig.parse(text, "crowsnest.yaml", Path.of("/etc/crowsnest"));
+        LiveOptions o = new LiveOptions();
+        LiveOptions defaults = new LiveOptions();
+        c.applyTo(o);
+        assertEquals("auto", o.interfaces);
+        assertEquals("", o.exclude);
+        assertNull(o.bpf);
+        assertEquals(65_535, o.snaplen);
+        assertEquals(64, o.bufferMb);
+        assertEquals(DecoderConfig.ChecksumMode.NONE, o.checksum);
+        assertEquals(defaults.workers, o.workers);
+        assertEquals(8192, o.ringSize);
+        assertEquals(65_536, o.maxFlowsPerWorker);
+        assertEquals(1 << 20, o.streamDepth);
+        assertEquals(64L << 20, o.streamMemcap);
+        assertTrue(o.defaultRules);
+        assertEquals(List.of(Path.of("/etc/crowsnest/rules/local.rules")), o.ruleFiles);
+        assertEquals(Map.of("HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]", "EXTERNAL_NET", "!$HOME_NET"), o.variables);
+        assertEquals(Path.of("/var/lib/crowsnest"), o.outDir);
+        assertEquals(Duration.ofSeconds(10), o.statsInterval);
+        assertEquals(List.of(), o.forward);
+        assertNull(o.spoolDir);
+        assertEquals(256, o.spoolCapMb);
+        assertEquals(new InetSocketAddress("0.0.0.0", 9464), o.metricsAddress);
+        assertEquals(new InetSocketAddress("127.0.0.1", 9465), o.adminAddress);
+        // the example only states defaults: every value equals what live uses without a file
+        assertEquals(defaults.snaplen, o.snaplen);
+        assertEquals(defaults.ringSize, o.ringSize);
+        assertEquals(defaults.metricsAddress, o.metricsAddress);
+        assertEquals(defaults.adminAddress, o.adminAddress);
+    }
+
+    @Test
+    void valuesMapAndRelativePathsResolveAgainstTheFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("crowsnest.yaml");
+        Files.writeString(f, "capture:\n  interfaces: [cni0, flannel.1]\n  exclude: ['veth*']\n  bpf: not port 22\n"
+                + "pipeline:\n  workers: 3\nrules:\n  files: [local.rules]\n  vars:\n    HOME_NET: '[10.0.0.0/8]'\n"
+                + "outputs:\n  forward: [relp://127.0.0.1:2514]\n  spool:\n    dir: spool\n    cap_mb: 5\nmetrics:\n  address: none\n");
+        LiveOptions o = new LiveOptions();
+        CrowsnestConfig.load(f).applyTo(o);
+        assertEquals("cni0,flannel.1", o.interfaces);
+        assertEquals("veth*", o.exclude);
+        assertEquals("not port 22", o.bpf);
+        assertEquals(3, o.workers);
+        assertEquals(List.of(dir.toAbsolutePath().resolve("local.rules")), o.ruleFiles);
+        assertEquals("[10.0.0.0/8]", o.variables.get("HOME_NET"));
+        assertEquals(List.of("relp://127.0.0.1:2514"), o.forward);
+        assertEquals(dir.toAbsolutePath().resolve("spool"), o.spoolDir);
+        assertEquals(5, o.spoolCapMb);
+        assertNull(o.metricsAddress);
+    }
+
+    @Test
+    void configCheckCommand(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, "pipeline:\n  workers: 2\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "pipeline:\n  workerz: 2\n  ring_size: 3\n");
+        String[] r = run("config", "check", good.toString());
+        assertEquals("0", r[0]);
+        assertEquals(good + ": ok\n", r[1]);
+        r = run("config", "check", bad.toString());
+        assertEquals("1", r[0]);
+        assertEquals(bad + ":2:3: unknown key 'workerz' under 'pipeline' (allowed: workers, ring_size)\n"
+                + bad + ":3:14: bad value '3' for pipeline.ring_size: a power of two 64..1048576\n", r[2]);
+        assertEquals("1", run("config", "check", dir.resolve("missing.yaml").toString())[0]);
+        assertEquals("2", run("config", "check")[0]);
+    }
+
+    /** Flags override the file; without a file live keeps its defaults. */
+    @Test
+    void liveRejectsABrokenConfigWithExit2(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "capture:\n  snaplen: lots\n");
+        String[] r = run("live", "--config", bad.toString(), "--duration", "1");
+        assertEquals("2", r[0]);
+        assertEquals("crowsnest: " + bad + ":2:12: bad value 'lots' for capture.snaplen: an integer 64..262144\n", r[2]);
+    }
+
+    private static String[] run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = CrowsnestCli.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    }
+}
