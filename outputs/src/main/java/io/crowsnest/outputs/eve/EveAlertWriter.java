@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.crowsnest.decoders.TunnelType;
 import io.crowsnest.detection.alert.Alert;
 import io.crowsnest.detection.alert.AlertOutput;
+import io.crowsnest.identity.Workload;
+import io.crowsnest.identity.WorkloadLookup;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ public final class EveAlertWriter implements AlertOutput {
     private final OutputStream out;
     private final JsonGenerator gen;
     private long written;
+    private WorkloadLookup workloads;
 
     public EveAlertWriter(OutputStream out) throws IOException {
         this.out = out;
@@ -72,6 +75,11 @@ public final class EveAlertWriter implements AlertOutput {
         if (a.tunnelType != TunnelType.NONE) {
             writeTunnel(a);
         }
+        if (workloads != null) {
+            long t = a.tsSeconds * 1_000_000_000L + a.tsNanos;
+            writeWorkload("src_workload", workloads.lookup(a.srcHi, a.srcLo, t));
+            writeWorkload("dest_workload", workloads.lookup(a.dstHi, a.dstLo, t));
+        }
         if (a.appProto != null) {
             gen.writeStringField("app_proto", a.appProto);
         }
@@ -103,6 +111,46 @@ public final class EveAlertWriter implements AlertOutput {
         gen.writeEndObject();
         gen.writeRaw('\n');
         written++;
+    }
+
+    /**
+     * Names both ends of every alert from now on: who held each address at the packet's time
+     * (a container that has died since is still named). Facts not known are omitted.
+     */
+    public EveAlertWriter withWorkloads(WorkloadLookup lookup) {
+        this.workloads = lookup;
+        return this;
+    }
+
+    private void writeWorkload(String field, Workload w) throws IOException {
+        if (w == null) {
+            return;
+        }
+        gen.writeObjectFieldStart(field);
+        if (w.kind() != null) {
+            gen.writeStringField("kind", w.kind().json());
+        }
+        stringField("namespace", w.namespace());
+        stringField("pod", w.pod());
+        stringField("container", w.container());
+        stringField("container_id", w.containerId());
+        stringField("image", w.image());
+        if (w.labels() != null && !w.labels().isEmpty()) {
+            gen.writeObjectFieldStart("labels");
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(w.labels()).entrySet()) {
+                gen.writeStringField(e.getKey(), e.getValue());
+            }
+            gen.writeEndObject();
+        }
+        stringField("node", w.node());
+        stringField("owner", w.owner());
+        gen.writeEndObject();
+    }
+
+    private void stringField(String name, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            gen.writeStringField(name, value);
+        }
     }
 
     private void writeTunnel(Alert a) throws IOException {

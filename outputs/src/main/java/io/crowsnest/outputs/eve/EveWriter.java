@@ -34,6 +34,12 @@ public final class EveWriter implements AlertOutput {
         this.gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 
+    /** Names both ends of alerts (see {@link EveAlertWriter#withWorkloads}). */
+    public EveWriter withWorkloads(io.crowsnest.identity.WorkloadLookup lookup) {
+        alerts.withWorkloads(lookup);
+        return this;
+    }
+
     public static EveWriter open(Path dir) throws IOException {
         Files.createDirectories(dir);
         OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve("eve.json"),

@@ -66,6 +66,18 @@ public final class LiveCommand implements Callable<Integer> {
             description = "Serve /metrics (Prometheus), /healthz and /readyz here (default: ${DEFAULT-VALUE}).")
     String metricsAddress = "0.0.0.0:9464";
 
+    @Option(names = "--no-identity", description = "Do not name pods/containers in alerts (no Docker API, no /proc scan).")
+    boolean noIdentity;
+
+    @Option(names = "--docker-socket", paramLabel = "PATH", description = "Docker Engine API socket (default: ${DEFAULT-VALUE}; skipped when absent).")
+    Path dockerSocket = Path.of("/var/run/docker.sock");
+
+    @Option(names = "--identity-out", paramLabel = "FILE", description = "Append address→workload intervals to FILE (JSON lines) for `replay --identity`.")
+    Path identityOut;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name in workloads (default: the host name).")
+    String node;
+
     @Option(names = "--pcap-out", paramLabel = "DIR", description = "Also write every captured packet to a rolling ring of pcap files in DIR.")
     Path pcapOut;
 
@@ -202,6 +214,10 @@ public final class LiveCommand implements Callable<Integer> {
             }
             o.adminAddress = a.map(x -> new java.net.InetSocketAddress(x.getHostString(), x.getPort())).orElse(null);
         }
+        o.identity = !noIdentity;
+        o.dockerSocket = dockerSocket;
+        o.identityOut = identityOut;
+        o.node = node;
         LiveRunner runner = new LiveRunner(o, System.out, System.err);
         // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert
         // is flushed) instead of the JVM's default 143/130 from its shutdown sequence.

@@ -65,6 +65,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-app-layer", description = "Packet rules only: no TCP reassembly, no app-layer parsing.")
     boolean noAppLayer;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Name both ends of alerts (pod, namespace, container, image…) from an identity file written by `live --identity-out`.")
+    Path identity;
+
     @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], or http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true]. Each target has an on-disk spool.")
     List<String> forward = new java.util.ArrayList<>();
 
@@ -78,6 +82,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
         o.forward.addAll(forward);
+        o.identityFile = identity;
         o.spoolDir = spoolDir;
         if (spoolMb < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--spool-mb must be at least 1");

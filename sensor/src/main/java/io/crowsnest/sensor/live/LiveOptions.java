@@ -53,4 +53,12 @@ public final class LiveOptions {
     public long spoolCapMb = 256;
     /** The crowsnest.yaml these options were read from (null: flags only). */
     public Path configFile;
+    /** Resolve addresses to pods/containers (Docker API + /proc); off with --no-identity. */
+    public boolean identity = true;
+    /** Docker Engine API socket; used when it exists. */
+    public Path dockerSocket = Paths.get("/var/run/docker.sock");
+    /** Append every identity interval to this file (replay takes it with --identity). */
+    public Path identityOut;
+    /** This node's name in workloads (default: the host name). */
+    public String node;
 }

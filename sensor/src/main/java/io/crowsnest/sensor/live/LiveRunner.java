@@ -78,7 +78,8 @@ public final class LiveRunner {
         }
         DetectionEngine engine = ruleSet.engine();
         List<AlertOutput> outputs = new ArrayList<>();
-        outputs.add(EveAlertWriter.open(options.outDir));
+        IdentitySources identity = IdentitySources.start(options, err);
+        outputs.add(EveAlertWriter.open(options.outDir).withWorkloads(identity == null ? null : identity.lookup()));
         try {
             outputs.addAll(ForwardTargets.open(options.forward,
                     options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));
@@ -188,6 +189,9 @@ public final class LiveRunner {
             pipeline.drainAndClose().forEach(e -> err.println("crowsnest: error: " + e));
         }
         report(capture, pipeline, started, true);
+        if (identity != null) {
+            identity.close();
+        }
         reloader = null;
         if (admin != null) {
             admin.close();

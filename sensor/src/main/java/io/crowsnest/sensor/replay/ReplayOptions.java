@@ -40,4 +40,6 @@ public final class ReplayOptions {
     /** Where the forwarding spools live (null: OUT/spool). */
     public Path spoolDir;
     public long spoolCapMb = 256;
+    /** A recorded identity file (JSON lines, as `live --identity-out` writes) naming alert ends. */
+    public Path identityFile;
 }

@@ -12,6 +12,8 @@ import io.crowsnest.detection.alert.AlertOutput;
 import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.detection.rules.RuleParseException;
 import io.crowsnest.detection.threshold.ThresholdConfig;
+import io.crowsnest.identity.WorkloadLookup;
+import io.crowsnest.identity.history.IdentityHistory;
 import io.crowsnest.outputs.eve.EveAlertWriter;
 import io.crowsnest.outputs.eve.EveWriter;
 import io.crowsnest.sensor.forward.ForwardTargets;
@@ -63,7 +65,19 @@ public final class ReplayRunner {
 
         List<AlertOutput> outputs = new ArrayList<>();
         boolean onlyAlerts = options.eveTypes.stream().allMatch("alert"::equals);
-        outputs.add(onlyAlerts ? EveAlertWriter.open(options.outDir) : EveWriter.open(options.outDir));
+        WorkloadLookup workloads = null;
+        if (options.identityFile != null) {
+            try {
+                // replay is offline: keep every interval the file has, however old
+                workloads = IdentityHistory.load(options.identityFile, Long.MAX_VALUE, Integer.MAX_VALUE)::lookup;
+            } catch (IOException e) {
+                result.inputErrors.add(options.identityFile + ": cannot read the identity file: " + e.getMessage());
+                result.exitCode = ReplayResult.EXIT_INPUT;
+                return result;
+            }
+        }
+        outputs.add(onlyAlerts ? EveAlertWriter.open(options.outDir).withWorkloads(workloads)
+                : EveWriter.open(options.outDir).withWorkloads(workloads));
         try {
             outputs.addAll(ForwardTargets.open(options.forward,
                     options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));
