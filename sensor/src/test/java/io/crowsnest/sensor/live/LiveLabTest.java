@@ -120,6 +120,56 @@ class LiveLabTest {
         }
     }
 
+    /** A real Prometheus server in node A's namespace scraping the sensor's /metrics every second. */
+    static final class Prometheus implements AutoCloseable {
+        final Process process;
+        final Path dir;
+
+        Prometheus(Path dir) throws IOException {
+            this.dir = dir;
+            Files.createDirectories(dir.resolve("data"));
+            Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n"
+                    + "scrape_configs:\n  - job_name: crowsnest\n    static_configs:\n      - targets: ['127.0.0.1:9464']\n");
+            process = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", "prometheus",
+                    "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:9490")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        }
+
+        String log() throws IOException {
+            return Files.readString(dir.resolve("prometheus.log"));
+        }
+
+        /** Waits until Prometheus' query API returns a value above {@code min} for the selector. */
+        boolean awaitSample(String selector, double min, long timeoutMillis) throws Exception {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            String q = java.net.URLEncoder.encode(selector, StandardCharsets.UTF_8);
+            while (System.currentTimeMillis() < end) {
+                Process c = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", "curl", "-s",
+                        "http://127.0.0.1:9490/api/v1/query?query=" + q).redirectErrorStream(true).start();
+                String body = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                c.waitFor(10, TimeUnit.SECONDS);
+                if (body.startsWith("{")) {
+                    JsonNode result = JSON.readTree(body).path("data").path("result");
+                    if (result.size() > 0 && Double.parseDouble(result.get(0).path("value").get(1).asText()) > min) {
+                        System.out.println("prometheus: " + selector + " = " + result.get(0).path("value").get(1).asText());
+                        return true;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            return false;
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     static List<JsonNode> alerts(Path eve) throws IOException {
         List<JsonNode> list = new ArrayList<>();
         if (Files.exists(eve)) {
@@ -155,7 +205,7 @@ class LiveLabTest {
     @Test
     void scenariosAlertOnceWithInnerAddressesLikeAReplayAndSigtermExitsCleanly(@TempDir Path dir) throws Exception {
         Path recordings = dir.resolve("recordings");
-        try (Sensor sensor = new Sensor(dir)) {
+        try (Sensor sensor = new Sensor(dir); Prometheus prometheus = new Prometheus(dir.resolve("prometheus"))) {
             sensor.awaitStderr("capturing on cn-br0, cn-vx0", 20_000);
             // health and readiness for the DaemonSet's probes
             assertEquals("ok", sh(10, "ip", "netns", "exec", "cn-nodeA", "curl", "-sf", "http://127.0.0.1:9464/healthz").trim());
@@ -183,6 +233,13 @@ class LiveLabTest {
             assertTrue(Double.parseDouble(m.group(1)) > 100, "cn-br0 packets: " + m.group(1));
             assertTrue(metrics.contains("crowsnest_alerts_total "), metrics);
             assertTrue(metrics.contains("crowsnest_interface_drops_total{interface=\"cn-br0\",reason=\"kernel\"}"), metrics);
+            // promtool (Prometheus' own linter) accepts the exposition
+            Path scraped = dir.resolve("metrics.txt");
+            Files.writeString(scraped, metrics);
+            sh(30, "sh", "-c", "promtool check metrics < " + scraped);
+            // and a real Prometheus, scraping the sensor every second, has the bridge's packet counter
+            assertTrue(prometheus.awaitSample("crowsnest_interface_packets_total{interface=\"cn-br0\"}", 100, 30_000),
+                    "Prometheus did not scrape the packet counter: " + prometheus.log());
 
             // SIGTERM during a flood: ping flood between two pods on the bridge, then TERM
             Process flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-f", "-q", "-w", "20",
