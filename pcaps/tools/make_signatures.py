@@ -124,6 +124,10 @@ def control_plane():
     c.http(ATTACKER, "10.244.1.2", 8080, [(req("GET", "/api/v1/namespaces/kube-system/secrets", "10.244.1.2:8080",
         ["Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IkNyb3dzbmVzdCJ9.e30.c2ln"], ua="kubectl/v1.29.0 (linux/amd64) kubernetes/3f7a50f"),
         resp("200 OK", b'{"kind":"SecretList"}', "application/json"))])
+    # the same source uses the token again: first use alerts once (9100125), not the second call
+    c.http(ATTACKER, "10.244.1.2", 8080, [(req("GET", "/api/v1/namespaces/default/pods", "10.244.1.2:8080",
+        ["Authorization: Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6IkNyb3dzbmVzdCJ9.e30.c2ln"], ua="kubectl/v1.29.0 (linux/amd64) kubernetes/3f7a50f"),
+        resp("200 OK", b'{"kind":"PodList"}', "application/json"))])
     # cloud metadata from a pod: AWS (v1 and the IMDSv2 token), GCP, Azure
     c.http(WEB, IMDS, 80, [(req("GET", "/latest/meta-data/iam/security-credentials/node-role", IMDS), resp("200 OK", b'{"AccessKeyId":"ASIA"}'))])
     c.http(WEB, IMDS, 80, [(req("PUT", "/latest/api/token", IMDS, ["X-aws-ec2-metadata-token-ttl-seconds: 21600"]), resp("200 OK", b"AQAEAA=="))])
