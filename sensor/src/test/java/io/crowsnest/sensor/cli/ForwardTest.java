@@ -10,6 +10,7 @@ import io.crowsnest.sensor.SharedData;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,5 +79,48 @@ class ForwardTest {
         assertTrue(cli.err.contains("format must be"), cli.err);
         assertEquals(2, cli.run("replay", demo.toString(), "--forward", "http://127.0.0.1:9/x?flavour=hec", "--out", dir.toString()));
         assertTrue(cli.err.contains("unknown parameter 'flavour'"), cli.err);
+    }
+
+    @Test
+    void alertsSpooledByASensorKilledWithSigkillWhileTheCollectorIsDownAreDeliveredAfterRestart(@TempDir Path dir)
+            throws Exception {
+        Path demo = SharedData.projectRoot().resolve("pcaps/demo-container-attacks.pcap");
+        int port = freePort();
+        String url = "http://127.0.0.1:" + port + "/hook?flavor=webhook";
+        Path spool = dir.resolve("spool");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process sensor = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.crowsnest.sensor.cli.CrowsnestCli", "replay", demo.toString(), "--forward", url,
+                "--spool-dir", spool.toString(), "--out", dir.resolve("a").toString(), "--no-progress")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("a.log").toFile()).start();
+        // the replay is done in well under a second, then waits for the (down) collector: once
+        // the six alerts are in eve.json they are in the spool too (same writer thread, next call)
+        Path eve = dir.resolve("a/eve.json");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while ((!Files.exists(eve) || Files.readAllLines(eve).size() < 6) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(6, Files.readAllLines(eve).size(), Files.readString(dir.resolve("a.log")));
+        Thread.sleep(300);
+        sensor.destroyForcibly(); // SIGKILL: no close, no drain, no ack written on the way out
+        assertTrue(sensor.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(sensor.exitValue() != 0, "the sensor was killed, not finished");
+
+        List<Long> sids = new CopyOnWriteArrayList<>();
+        HttpServer server = collector(port, sids);
+        try {
+            // a run over a capture with no alerts: everything delivered comes from the spool
+            Path quiet = SharedData.externalPcap("normal/zeek-http-get.pcap");
+            assertEquals(0, cli.run("replay", quiet.toString(), "--forward", url, "--spool-dir", spool.toString(),
+                    "--out", dir.resolve("b").toString()), cli.err);
+            long until = System.currentTimeMillis() + 20_000;
+            while (sids.size() < 6 && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+        } finally {
+            server.stop(0);
+        }
+        assertEquals(6, sids.size(), "the six alerts spooled before the SIGKILL: " + sids);
+        assertEquals(2, sids.stream().filter(s -> s == 9100001L).count());
     }
 }
