@@ -72,9 +72,11 @@ sh -n "$here/systemd/crowsnest" || failc systemd "launcher deploy/systemd/crowsn
 [ -x "$here/systemd/crowsnest" ] || failc systemd "launcher deploy/systemd/crowsnest is not executable"
 
 # ---- 2. logrotate ------------------------------------------------------------------------------
-# --debug parses and dry-runs; the `su` user is swapped for the current one (no crowsnest user here)
+# --debug parses and dry-runs; the `su` and `create` owners are swapped for the current user
+# (there is no crowsnest user here)
 me="$(id -un)"; mygroup="$(id -gn)"
-sed "s|^\( *su \).*|\1$me $mygroup|" "$here/systemd/crowsnest.logrotate" >"$tmp/crowsnest.logrotate"
+sed -e "s|^\( *su \).*|\1$me $mygroup|" -e "s|^\( *create [0-7]* \).*|\1$me $mygroup|" \
+    "$here/systemd/crowsnest.logrotate" >"$tmp/crowsnest.logrotate"
 if logrotate --debug --state "$tmp/logrotate.state" "$tmp/crowsnest.logrotate" >"$tmp/logrotate.out" 2>&1 \
    && ! grep -qiE '^error|: error' "$tmp/logrotate.out"; then
     pass "logrotate: crowsnest.logrotate parses (logrotate --debug)"
@@ -82,7 +84,9 @@ else
     failc logrotate "logrotate --debug crowsnest.logrotate:"
     sed 's/^/    /' "$tmp/logrotate.out" >&2
 fi
-grep -q '^ *copytruncate' "$here/systemd/crowsnest.logrotate" || failc logrotate "copytruncate missing (the sensor does not reopen eve.json yet)"
+# the sensor reopens eve.json on SIGHUP: logrotate must move the file and signal, not copy-truncate
+grep -q 'kill --signal=SIGHUP' "$here/systemd/crowsnest.logrotate" || failc logrotate "postrotate SIGHUP missing (the sensor reopens eve.json on SIGHUP)"
+! grep -q '^ *copytruncate' "$here/systemd/crowsnest.logrotate" || failc logrotate "copytruncate can lose lines: the sensor reopens on SIGHUP"
 
 # ---- 3. Kubernetes manifests and Helm chart ----------------------------------------------------
 v="$target/validate"

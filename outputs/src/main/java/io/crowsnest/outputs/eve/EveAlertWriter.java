@@ -28,6 +28,7 @@ public final class EveAlertWriter implements AlertOutput {
     private final JsonGenerator gen;
     private long written;
     private WorkloadLookup workloads;
+    private EveFile file;
 
     public EveAlertWriter(OutputStream out) throws IOException {
         this.out = out;
@@ -40,14 +41,26 @@ public final class EveAlertWriter implements AlertOutput {
 
     /** Opens {@code dir/eve.json} for appending, creating the directory. */
     public static EveAlertWriter open(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve("eve.json"),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
-        return new EveAlertWriter(os);
+        return new EveAlertWriter(EveFile.plain(dir.resolve("eve.json")));
+    }
+
+    /** Writes to an {@link EveFile} that may rotate or reopen between records. */
+    public EveAlertWriter(EveFile file) throws IOException {
+        this((OutputStream) file);
+        this.file = file;
+    }
+
+    /** The file, when writing to one (for SIGHUP reopen), else null. */
+    public EveFile file() {
+        return file;
     }
 
     @Override
     public void write(Alert a) throws IOException {
+        if (file != null) {
+            gen.flush(); // everything written so far goes to the current file
+            file.boundary();
+        }
         gen.writeStartObject();
         gen.writeStringField("timestamp", EveFormat.timestamp(a.tsSeconds, a.tsNanos));
         if (a.hasFlow) {

@@ -24,6 +24,7 @@ public final class EveWriter implements AlertOutput {
     private final EveAlertWriter alerts;
     private final JsonGenerator gen;
     private boolean lastWasAlert;
+    private EveFile file;
     private long events;
 
     public EveWriter(OutputStream out) throws IOException {
@@ -41,10 +42,17 @@ public final class EveWriter implements AlertOutput {
     }
 
     public static EveWriter open(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        OutputStream os = new BufferedOutputStream(Files.newOutputStream(dir.resolve("eve.json"),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
-        return new EveWriter(os);
+        return new EveWriter(EveFile.plain(dir.resolve("eve.json")));
+    }
+
+    /** Writes to an {@link EveFile} that may rotate or reopen between records. */
+    public EveWriter(EveFile file) throws IOException {
+        this.out = file;
+        this.file = file;
+        this.alerts = new EveAlertWriter(file);
+        this.gen = JsonFactory.builder().build().createGenerator(file, JsonEncoding.UTF8);
+        this.gen.setPrettyPrinter(new MinimalPrettyPrinter(""));
+        this.gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 
     @Override
@@ -58,6 +66,10 @@ public final class EveWriter implements AlertOutput {
         if (lastWasAlert) {
             alerts.flush();
             lastWasAlert = false;
+        }
+        if (file != null) {
+            gen.flush();
+            file.boundary();
         }
         gen.writeStartObject();
         gen.writeStringField("timestamp", EveFormat.timestamp(a.tsSeconds, a.tsNanos));

@@ -104,6 +104,15 @@ public final class LiveCommand implements Callable<Integer> {
             description = "Serve POST /reload (crowsnest reload) here (default: 127.0.0.1:9465).")
     String adminAddress;
 
+    @Option(names = "--eve-rotate-mb", paramLabel = "N", description = "Rotate eve.json when it reaches N MiB (default: never).")
+    long eveRotateMb;
+
+    @Option(names = "--eve-rotate-minutes", paramLabel = "N", description = "Rotate eve.json every N minutes (default: never).")
+    long eveRotateMinutes;
+
+    @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
+    boolean eveCompress;
+
     @Override
     public Integer call() throws Exception {
         LiveOptions o = new LiveOptions();
@@ -124,6 +133,12 @@ public final class LiveCommand implements Callable<Integer> {
         if (given.test("--forward")) {
             o.forward.clear();
             o.forward.addAll(forward);
+        if (eveRotateMb < 0 || eveRotateMinutes < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--eve-rotate-mb and --eve-rotate-minutes must not be negative");
+        }
+        o.eveRotateMb = eveRotateMb;
+        o.eveRotateMinutes = eveRotateMinutes;
+        o.eveCompress = eveCompress;
         }
         if (given.test("--spool-dir")) {
             o.spoolDir = spoolDir;
@@ -223,8 +238,12 @@ public final class LiveCommand implements Callable<Integer> {
         // is flushed) instead of the JVM's default 143/130 from its shutdown sequence.
         Signal.handle(new Signal("TERM"), s -> runner.requestStop());
         Signal.handle(new Signal("INT"), s -> runner.requestStop());
-        // SIGHUP: reload the rules in the background (the old set runs until the new one is ready).
-        Signal.handle(new Signal("HUP"), s -> runner.requestReload());
+        // SIGHUP: reopen eve.json (logrotate) and reload the rules in the background (the old set
+        // runs until the new one is ready).
+        Signal.handle(new Signal("HUP"), s -> {
+            runner.reopenLogs(); // logrotate moved eve.json
+            runner.requestReload();
+        });
         return runner.run();
     }
 

@@ -78,10 +78,25 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--spool-mb", paramLabel = "N", description = "Cap of each --forward spool; past it the oldest alerts are dropped and counted (default: ${DEFAULT-VALUE}).")
     long spoolMb = 256;
 
+    @Option(names = "--eve-rotate-mb", paramLabel = "N", description = "Rotate eve.json when it reaches N MiB (default: never).")
+    long eveRotateMb;
+
+    @Option(names = "--eve-rotate-minutes", paramLabel = "N", description = "Rotate eve.json every N minutes (default: never).")
+    long eveRotateMinutes;
+
+    @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
+    boolean eveCompress;
+
     @Override
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
         o.forward.addAll(forward);
+        if (eveRotateMb < 0 || eveRotateMinutes < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--eve-rotate-mb and --eve-rotate-minutes must not be negative");
+        }
+        o.eveRotateMb = eveRotateMb;
+        o.eveRotateMinutes = eveRotateMinutes;
+        o.eveCompress = eveCompress;
         o.identityFile = identity;
         o.spoolDir = spoolDir;
         if (spoolMb < 1) {

@@ -45,6 +45,7 @@ public final class LiveRunner {
     private final PrintStream err;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean capturing;
+    private volatile io.crowsnest.outputs.eve.EveFile eveFile;
     private volatile boolean stopping;
     private volatile RuleReloader reloader;
 
@@ -57,6 +58,14 @@ public final class LiveRunner {
     /** Asks a running {@link #run()} to stop; safe from any thread (signal handlers). */
     public void requestStop() {
         stop.countDown();
+    }
+
+    /** Asks the EVE writer to reopen eve.json at the next record (after logrotate moved it; SIGHUP). */
+    public void reopenLogs() {
+        io.crowsnest.outputs.eve.EveFile f = eveFile;
+        if (f != null) {
+            f.requestReopen();
+        }
     }
 
     /** Asks a running {@link #run()} to reload its rules in the background; safe from any thread (SIGHUP). */
@@ -79,7 +88,8 @@ public final class LiveRunner {
         DetectionEngine engine = ruleSet.engine();
         List<AlertOutput> outputs = new ArrayList<>();
         IdentitySources identity = IdentitySources.start(options, err);
-        outputs.add(EveAlertWriter.open(options.outDir).withWorkloads(identity == null ? null : identity.lookup()));
+        eveFile = options.eveFile();
+        outputs.add(new EveAlertWriter(eveFile).withWorkloads(identity == null ? null : identity.lookup()));
         try {
             outputs.addAll(ForwardTargets.open(options.forward,
                     options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));

@@ -42,4 +42,14 @@ public final class ReplayOptions {
     public long spoolCapMb = 256;
     /** A recorded identity file (JSON lines, as `live --identity-out` writes) naming alert ends. */
     public Path identityFile;
+    /** Rotate eve.json past this many MiB / this many minutes (0: never); gzip rotated files. */
+    public long eveRotateMb;
+    public long eveRotateMinutes;
+    public boolean eveCompress;
+
+    /** The eve.json of a run, rotating as configured. */
+    public io.crowsnest.outputs.eve.EveFile eveFile() throws java.io.IOException {
+        return new io.crowsnest.outputs.eve.EveFile(outDir.resolve("eve.json"), eveRotateMb << 20,
+                eveRotateMinutes * 60_000L, eveCompress, System::currentTimeMillis);
+    }
 }

@@ -76,8 +76,8 @@ public final class ReplayRunner {
                 return result;
             }
         }
-        outputs.add(onlyAlerts ? EveAlertWriter.open(options.outDir).withWorkloads(workloads)
-                : EveWriter.open(options.outDir).withWorkloads(workloads));
+        outputs.add(onlyAlerts ? new EveAlertWriter(options.eveFile()).withWorkloads(workloads)
+                : new EveWriter(options.eveFile()).withWorkloads(workloads));
         try {
             outputs.addAll(ForwardTargets.open(options.forward,
                     options.spoolDir != null ? options.spoolDir : options.outDir.resolve("spool"), options.spoolCapMb << 20, err));
