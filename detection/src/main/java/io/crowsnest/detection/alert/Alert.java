@@ -44,6 +44,9 @@ public final class Alert {
     public String category;
     public int severity;
     public Map<String, List<String>> metadata;
+    /** The active ruleset's hash and load time (immutable strings of the engine), or null. */
+    public String rulesetHash;
+    public String rulesetLoadedAt;
 
     // app layer (set by the worker; null when none)
     /** EVE event type: null or "alert" for an alert; "http", "dns", "tls", "ssh", "anomaly", "flow" for other records. */
@@ -98,6 +101,8 @@ public final class Alert {
         this.category = category;
         this.severity = severity;
         this.metadata = metadata;
+        this.rulesetHash = null;
+        this.rulesetLoadedAt = null;
         return this;
     }
 
@@ -113,6 +118,7 @@ public final class Alert {
         outerSrcPort = o.outerSrcPort; outerDstPort = o.outerDstPort;
         action = o.action; gid = o.gid; sid = o.sid; rev = o.rev; msg = o.msg; category = o.category;
         severity = o.severity; metadata = o.metadata;
+        rulesetHash = o.rulesetHash; rulesetLoadedAt = o.rulesetLoadedAt;
         eventType = o.eventType; appProto = o.appProto; app = o.app;
     }
 }

@@ -38,6 +38,8 @@ public final class DetectionEngine {
     final int maxGroupSize;
     final int maxPatterns;
     private final int flowbitCount;
+    private String rulesetHash;
+    private String rulesetLoadedAt;
     private final int flowintCount;
     private final int waitingCount;
     private final int ipOnlyCount, prefilterCount, fastPatternCount;
@@ -182,6 +184,27 @@ public final class DetectionEngine {
     /** Sorts, groups and compiles the signatures. */
     public static DetectionEngine build(List<Signature> signatures) {
         return new DetectionEngine(signatures);
+    }
+
+    /**
+     * Names the ruleset this engine was built from (its hash and load time, ISO-8601 UTC), so
+     * every alert can carry them and a user can prove which rules are live. Set before the
+     * engine is published to the workers (the pipeline's volatile engine write orders it).
+     */
+    public DetectionEngine identity(String rulesetHash, String loadedAt) {
+        this.rulesetHash = rulesetHash;
+        this.rulesetLoadedAt = loadedAt;
+        return this;
+    }
+
+    /** The ruleset's hash, or null when the engine was built without one. */
+    public String rulesetHash() {
+        return rulesetHash;
+    }
+
+    /** When the ruleset was loaded (ISO-8601 UTC), or null. */
+    public String rulesetLoadedAt() {
+        return rulesetLoadedAt;
     }
 
     /** A new per-worker context (not thread-safe: one per thread). */

@@ -115,6 +115,15 @@ public final class EveAlertWriter implements AlertOutput {
             }
             gen.writeEndObject();
         }
+        if (a.rulesetHash != null) {
+            // not a Suricata field: which ruleset raised this alert, so a reload can be proven live
+            gen.writeObjectFieldStart("ruleset");
+            gen.writeStringField("hash", a.rulesetHash);
+            if (a.rulesetLoadedAt != null) {
+                gen.writeStringField("loaded", a.rulesetLoadedAt);
+            }
+            gen.writeEndObject();
+        }
         gen.writeEndObject();
         if (a.appProto != null && a.app != null) {
             // the transaction's object, as Suricata adds http{…} / dns{…} / tls{…} to alerts

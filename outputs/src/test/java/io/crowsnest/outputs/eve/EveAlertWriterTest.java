@@ -85,4 +85,22 @@ class EveAlertWriterTest {
                 + "\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":9100001,\"rev\":2,\"signature\":\"say \\\"hi\\\"\\n\","
                 + "\"category\":\"Attempted Administrator Privilege Gain\",\"severity\":1}}", lines[1]);
     }
+
+    @Test
+    void alertsNameTheRulesetThatRaisedThem() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        EveAlertWriter w = new EveAlertWriter(bytes);
+        Alert a = new Alert();
+        a.ipVersion = 4;
+        a.ipProto = 17;
+        a.icmpType = -1;
+        a.signature("allowed", 1, 7, 1, "m", "c", 3, null);
+        a.rulesetHash = "0123456789ab";
+        a.rulesetLoadedAt = "2026-11-23T20:50:00.123Z";
+        w.write(a);
+        w.close();
+        String line = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(true, line.contains(",\"severity\":3,\"ruleset\":{\"hash\":\"0123456789ab\","
+                + "\"loaded\":\"2026-11-23T20:50:00.123Z\"}}"), line);
+    }
 }

@@ -193,6 +193,7 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             Alert a = alerts.slot(seq);
             a.fill(p, flow, flowFlags);
             a.signature(eveAction(s.action()), s.gid(), s.sid(), s.rev(), s.msg(), s.category(), s.severity(), s.metadata());
+            rulesetIdentity(a);
             a.appProto = appProto > 0 ? AppProto.name(appProto) : null;
             a.app = tx != null ? tx.eve() : null;
         } finally {
@@ -207,8 +208,18 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             Alert a = alerts.slot(seq);
             a.fill(p, flow, flowFlags);
             a.signature(eveAction(s.action()), s.gid(), s.sid(), s.rev(), s.msg(), s.category(), s.severity(), s.metadata());
+            rulesetIdentity(a);
         } finally {
             alerts.publish(seq);
+        }
+    }
+
+    /** Stamps the engine's ruleset identity on the alert (two reference copies, no allocation). */
+    private void rulesetIdentity(Alert a) {
+        io.crowsnest.detection.engine.DetectionEngine e = state.engine;
+        if (e != null) {
+            a.rulesetHash = e.rulesetHash();
+            a.rulesetLoadedAt = e.rulesetLoadedAt();
         }
     }
 

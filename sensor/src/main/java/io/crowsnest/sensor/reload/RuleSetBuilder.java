@@ -68,7 +68,9 @@ public final class RuleSetBuilder {
         DetectionEngine engine = DetectionEngine.build(signatures);
         long t2 = System.nanoTime();
         String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 12);
-        return new RuleSet(engine, hash, System.currentTimeMillis(), signatures.size(), total, List.copyOf(refused),
+        long loadedAt = System.currentTimeMillis();
+        engine.identity(hash, java.time.Instant.ofEpochMilli(loadedAt).toString());
+        return new RuleSet(engine, hash, loadedAt, signatures.size(), total, List.copyOf(refused),
                 loader.flowbits().names(), loader.flowints().names(), List.copyOf(empty), t1 - t0, t2 - t1);
     }
 

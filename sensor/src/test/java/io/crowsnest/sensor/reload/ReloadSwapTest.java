@@ -41,11 +41,16 @@ class ReloadSwapTest {
     /** Records (sid, packet number) of every alert; called from the one writer thread. */
     static final class Collect implements AlertOutput {
         final List<long[]> alerts = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** The ruleset hash each alert carried, in the same order as {@link #alerts}. */
+        final List<String> hashes = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void write(Alert a) {
             if ("alert".equals(a.eventType) || a.eventType == null) {
-                alerts.add(new long[] {a.sid, a.pcapCount});
+                synchronized (alerts) {
+                    alerts.add(new long[] {a.sid, a.pcapCount});
+                    hashes.add(a.rulesetHash);
+                }
             }
         }
 
@@ -178,9 +183,15 @@ class ReloadSwapTest {
         assertEquals(0, pipeline.ring().workerFailures());
 
         long newAlerts = 0, oldAlerts = 0;
+        java.util.Set<String> hashesSeen = new java.util.HashSet<>();
         synchronized (out.alerts) {
-            for (long[] a : out.alerts) {
+            for (int i = 0; i < out.alerts.size(); i++) {
+                long[] a = out.alerts.get(i);
+                String hash = out.hashes.get(i);
+                hashesSeen.add(hash);
                 if (a[0] == 1000002) {
+                    // every alert names the ruleset that raised it: the new rule only exists in the new one
+                    assertEquals(r.ruleSet().hash(), hash, "alert of the new rule carries another ruleset's hash");
                     newAlerts++;
                     // packets still queued in the ring when the swap happens (at most one ring's worth)
                     // are inspected by the new engine: that is the swap happening between packets
@@ -194,6 +205,8 @@ class ReloadSwapTest {
         System.out.println("alerts: old " + oldAlerts + ", new " + newAlerts + ", all " + out.alerts.size());
         assertTrue(newAlerts > 0, "the rule only in the new set never alerted");
         assertTrue(oldAlerts > 0);
+        assertEquals(java.util.Set.of(first.hash(), r.ruleSet().hash()), hashesSeen,
+                "alerts before the swap carry the old hash, after it the new one");
         System.out.printf("swap under traffic: %d packets published (%d IP), %d handled, reload at packet %d..%d, "
                 + "%d alerts of the new rule%n", feeder.published.get(), feeder.ipPackets, handled, before, after, newAlerts);
         reloader.close();
