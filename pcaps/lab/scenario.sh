@@ -161,7 +161,7 @@ sc_port_scan() {
     {"src": "$ACLIENT", "src_pod": "cn-a-client", "dst": "$REDIS", "dst_pod": "cn-a-redis", "dst_ports": "1-100,6379", "proto": "TCP", "app": "nmap -sS (SYN scan)", "path": "same-node"}
   ],
   "facts": {"scanner": "nmap -sS -T4 --max-retries 0", "syn_probes": 401, "open_ports": {"$WEB": [80], "$REDIS": [6379]}, "closed_reply": "RST/ACK"},
-  "alerts": []
+  "alerts": [{"sid": 9203001, "count": 2}]
 }
 JSON
 }

@@ -25,6 +25,8 @@ public final class AppLayer implements StreamConsumer {
 
     private final TcpReassembler reassembler;
     private AppLayerState cur;
+    /** Time of the packet being processed (ns), stamped on the transactions it touches. */
+    private long curNanos;
     private final Map<String, Long> anomalyCounts = new TreeMap<>();
     private final long[] protoCounts = new long[8];
 
@@ -62,6 +64,7 @@ public final class AppLayer implements StreamConsumer {
         }
         st.beginPacket();
         cur = st;
+        curNanos = p.tsSeconds * 1_000_000_000L + p.tsNanos;
         boolean toServer = (flowFlags & FlowFlags.TO_SERVER) != 0;
         if (p.ipProto == 6) {
             reassembler.process(p, f, toServer);
@@ -95,8 +98,12 @@ public final class AppLayer implements StreamConsumer {
             return;
         }
         st.touched(tx, toServer);
+        if (tx.startNanos == 0) {
+            tx.startNanos = curNanos;
+        }
         if (tx.complete() && !tx.logged) {
             tx.logged = true;
+            tx.endNanos = curNanos;
             if (st.toLog.size() < 256) {
                 st.toLog.add(tx);
             }

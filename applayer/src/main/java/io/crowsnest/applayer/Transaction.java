@@ -11,6 +11,8 @@ public abstract class Transaction {
     private long[] alertedToServer, alertedToClient;
     /** Set when a log record for the transaction was written (EVE http/dns/tls event types). */
     public boolean logged;
+    /** Packet time (ns) of the first and of the completing packet (behaviour: what happened while it was served). */
+    public long startNanos, endNanos;
 
     /** The protocol ({@link AppProto}). */
     public abstract int proto();

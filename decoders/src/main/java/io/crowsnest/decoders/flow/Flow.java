@@ -38,6 +38,8 @@ public final class Flow {
     public boolean seenToServer, seenToClient;
     public long firstSeenNanos, lastSeenNanos;
     public long pktsToServer, pktsToClient, bytesToServer, bytesToClient;
+    /** TCP flags each side sent, OR-ed over the flow (flow records, scan detection). */
+    public int tcpFlagsToServer, tcpFlagsToClient;
 
     /** Flowbits, one bit per name registered by the rule set (index assigned at rule load). */
     public final long[] flowbits;
@@ -98,6 +100,7 @@ public final class Flow {
         seenToServer = seenToClient = false;
         firstSeenNanos = lastSeenNanos = 0;
         pktsToServer = pktsToClient = bytesToServer = bytesToClient = 0;
+        tcpFlagsToServer = tcpFlagsToClient = 0;
         lruTouchedNanos = 0;
         java.util.Arrays.fill(flowbits, 0L);
         java.util.Arrays.fill(flowints, 0L);

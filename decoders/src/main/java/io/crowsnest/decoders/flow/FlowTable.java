@@ -17,6 +17,15 @@ import io.crowsnest.decoders.Packet;
  * three-way handshake, or from the first packet when mid-stream pickup is on.
  */
 public final class FlowTable {
+    /** Why a flow left the table (flow records' end reason). */
+    public static final int END_TIMEOUT = 1, END_EVICTED = 2, END_REUSED = 3, END_SHUTDOWN = 4;
+
+    /** Told about every flow just before it leaves the table (its fields are still intact). */
+    @FunctionalInterface
+    public interface EndListener {
+        void ended(Flow f, int reason);
+    }
+
     /**
      * A flow moves to the LRU tail at most once per this interval. Moving it on every packet
      * rewrote three flows' links (two of them cold cache lines) per packet; with one move per
@@ -36,6 +45,7 @@ public final class FlowTable {
     /** The flow of the previous packet (null once released), checked before the bucket walk. */
     private Flow last;
     private long nextFlowId;
+    private EndListener endListener;
 
     // counters (read by the owning thread or after it stopped)
     private long flowsCreated;
@@ -51,6 +61,26 @@ public final class FlowTable {
         // Flow ids: worker id in the high bits keeps them unique across workers without sharing
         // a counter; 51 bits total stay exact in JSON consumers that parse numbers as doubles.
         this.nextFlowId = ((long) (workerId & 0xFF) << 40) + 1;
+    }
+
+    /** Reports every flow that ends (timeout, eviction, port reuse, {@link #flushAll}); null: none. */
+    public void onEnd(EndListener l) {
+        this.endListener = l;
+    }
+
+    /** Ends every flow still in the table (end of input), reporting each with {@link #END_SHUTDOWN}. */
+    public void flushAll() {
+        while (lruHead != null) {
+            end(lruHead, END_SHUTDOWN);
+        }
+        current = null;
+    }
+
+    private void end(Flow f, int reason) {
+        if (endListener != null) {
+            endListener.ended(f, reason);
+        }
+        release(f);
     }
 
     /** The flow of the last packet passed to {@link #process}, or null when it had none. */
@@ -91,7 +121,7 @@ public final class FlowTable {
         if (f != null && reusedPort(f, p)) {
             // TCP port reuse: a fresh SYN on a flow that already closed is a new session
             // (Suricata's session reuse), not more data for the old one's reassembly.
-            release(f);
+            end(f, END_REUSED);
             flowsReused++;
             f = null;
         }
@@ -139,6 +169,7 @@ public final class FlowTable {
             }
             f.pktsToServer++;
             f.bytesToServer += p.wireLength;
+            f.tcpFlagsToServer |= p.tcpFlags;
         } else {
             if (!f.seenToClient) {
                 flags |= FlowFlags.FIRST_IN_DIRECTION;
@@ -146,6 +177,7 @@ public final class FlowTable {
             }
             f.pktsToClient++;
             f.bytesToClient += p.wireLength;
+            f.tcpFlagsToClient |= p.tcpFlags;
         }
         if (f.proto == 6) {
             // Established is decided before this packet updates the TCP state (as Suricata's
@@ -245,7 +277,7 @@ public final class FlowTable {
         }
         // Cap hit: evict the least recently used flow (counted, reported in the summary).
         Flow victim = lruHead;
-        release(victim);
+        end(victim, END_EVICTED);
         flowsEvicted++;
         Flow f = freeList;
         freeList = f.nextInBucket;
@@ -258,7 +290,7 @@ public final class FlowTable {
         // The LRU head is the flow idle the longest; stop at the first that is still alive.
         while (f != null && now - f.lastSeenNanos > timeoutNanos(f)) {
             Flow next = f.lruNext;
-            release(f);
+            end(f, END_TIMEOUT);
             flowsTimedOut++;
             f = next;
         }

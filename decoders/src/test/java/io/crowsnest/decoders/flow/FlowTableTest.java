@@ -166,4 +166,30 @@ class FlowTableTest {
         t.process(tcp(A, 1000, B, 80, 0x02, 2));
         assertEquals(1, t.flowsReused());
     }
+
+    @Test
+    void everyEndingFlowIsReportedOnceWithItsReasonAndFlagsBeforeItIsCleared() {
+        FlowTable t = table(2, false);
+        java.util.List<String> ended = new java.util.ArrayList<>();
+        t.onEnd((f, reason) -> ended.add(f.serverPort + ":" + reason + ":" + Integer.toHexString(f.tcpFlagsToServer)
+                + "/" + Integer.toHexString(f.tcpFlagsToClient) + ":" + f.pktsToServer));
+        t.process(tcp(A, 1000, B, 80, 0x02, 1));
+        t.process(tcp(B, 80, A, 1000, 0x12, 1));
+        t.process(tcp(A, 1000, B, 80, 0x11, 1));   // FIN: closing
+        t.process(udp(A, 5000, B, 53, 2));
+        t.process(udp(A, 5001, B, 54, 3));           // third flow, cap 2: the oldest (port 80) is evicted
+        assertEquals(java.util.List.of("80:" + FlowTable.END_EVICTED + ":13/12:2"), ended);
+        t.process(udp(A, 5001, B, 54, 100));         // both UDP flows timed out (30 s new timeout); 54 starts again
+        assertEquals("53:" + FlowTable.END_TIMEOUT + ":0/0:1", ended.get(1));
+        assertEquals("54:" + FlowTable.END_TIMEOUT + ":0/0:1", ended.get(2));
+        t.process(tcp(A, 2000, B, 443, 0x02, 101));
+        t.process(tcp(B, 443, A, 2000, 0x04, 101)); // RST: closed
+        t.process(tcp(A, 2000, B, 443, 0x02, 102)); // a new SYN on the closed 5-tuple: reuse
+        assertEquals("443:" + FlowTable.END_REUSED + ":2/4:1", ended.get(3));
+        t.flushAll();
+        assertEquals(java.util.List.of("54:" + FlowTable.END_SHUTDOWN + ":0/0:1", "443:" + FlowTable.END_SHUTDOWN + ":2/0:1"),
+                ended.subList(4, ended.size()));
+        assertEquals(0, t.activeFlows());
+        assertEquals(null, t.current());
+    }
 }

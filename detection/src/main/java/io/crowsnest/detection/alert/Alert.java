@@ -56,6 +56,14 @@ public final class Alert {
     /** The transaction's EVE object (a snapshot taken by the worker), or null. */
     public Map<String, Object> app;
 
+    // behaviour stage
+    /** A flow or transaction record for the behaviour stage riding this slot, or null. */
+    public Object record;
+    /** False for a slot that only carries {@link #record} (no EVE record of its own to write). */
+    public boolean log = true;
+    /** A behavioural alert's explanation (EVE {@code alert.behaviour}), or null. */
+    public Map<String, Object> behaviour;
+
     /** Copies packet/flow facts; the caller sets the signature facts. */
     public Alert fill(Packet p, Flow flow, int flowFlags) {
         tsSeconds = p.tsSeconds;
@@ -88,6 +96,42 @@ public final class Alert {
         eventType = null;
         appProto = null;
         app = null;
+        record = null;
+        log = true;
+        behaviour = null;
+        return this;
+    }
+
+    /** Copies a flow's facts for a record written when the flow ends (client → server, at its last packet). */
+    public Alert fillFlow(Flow f) {
+        tsSeconds = f.lastSeenNanos / 1_000_000_000L;
+        tsNanos = (int) (f.lastSeenNanos % 1_000_000_000L);
+        pcapCount = 0;
+        ipVersion = f.ipVersion;
+        srcHi = f.clientHi;
+        srcLo = f.clientLo;
+        dstHi = f.serverHi;
+        dstLo = f.serverLo;
+        srcPort = f.clientPort;
+        dstPort = f.serverPort;
+        ipProto = f.proto;
+        icmpType = -1;
+        icmpCode = -1;
+        hasFlow = true;
+        flowId = f.flowId;
+        toServer = true;
+        tunnelType = 0;
+        tunnelId = f.tunnelId;
+        tunnelDepth = 0;
+        outerIpVersion = 0;
+        outerSrcHi = outerSrcLo = outerDstHi = outerDstLo = 0;
+        outerProto = outerSrcPort = outerDstPort = 0;
+        eventType = null;
+        appProto = null;
+        app = null;
+        record = null;
+        log = true;
+        behaviour = null;
         return this;
     }
 
@@ -120,5 +164,6 @@ public final class Alert {
         severity = o.severity; metadata = o.metadata;
         rulesetHash = o.rulesetHash; rulesetLoadedAt = o.rulesetLoadedAt;
         eventType = o.eventType; appProto = o.appProto; app = o.app;
+        record = o.record; log = o.log; behaviour = o.behaviour;
     }
 }

@@ -124,6 +124,12 @@ public final class EveAlertWriter implements AlertOutput {
             }
             gen.writeEndObject();
         }
+        if (a.behaviour != null) {
+            // not a Suricata field: a behavioural alert explains itself (detector, window, observed,
+            // baseline, threshold, top contributing flows)
+            gen.writeFieldName("behaviour");
+            EveAppObjects.writeValue(gen, a.behaviour);
+        }
         gen.writeEndObject();
         if (a.appProto != null && a.app != null) {
             // the transaction's object, as Suricata adds http{…} / dns{…} / tls{…} to alerts

@@ -29,6 +29,10 @@ public final class EveAppObjects {
             gen.writeNumber(i);
         } else if (v instanceof Long l) {
             gen.writeNumber(l);
+        } else if (v instanceof Double d) {
+            gen.writeNumber(d);
+        } else if (v instanceof Float f) {
+            gen.writeNumber(f);
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
         } else {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code crowsnest}: the one entry point (bin/crowsnest runs this). */
 @Command(name = "crowsnest", mixinStandardHelpOptions = true, version = "crowsnest 0.1.0",
         description = "Network intrusion detection for the traffic between containers.",
-        subcommands = {ReplayCommand.class, LiveCommand.class, RulesCommand.class,
+        subcommands = {ReplayCommand.class, LiveCommand.class, RulesCommand.class, BaselineCommand.class, EvaluateCommand.class,
                 io.crowsnest.sensor.config.ConfigCommand.class,
                 io.crowsnest.sensor.reload.ReloadCommand.class,
                 CommandLine.HelpCommand.class})

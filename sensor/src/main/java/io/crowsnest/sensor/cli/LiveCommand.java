@@ -113,6 +113,17 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
     boolean eveCompress;
 
+    @Option(names = "--no-behaviour", description = "Do not run the behavioural detectors.")
+    boolean noBehaviour;
+
+    @Option(names = "--baseline", paramLabel = "PROFILE",
+            description = "Behaviour profile (from `baseline learn`) the detectors compare with; enables drift (lateral movement) detection.")
+    Path baseline;
+
+    @Option(names = "--behaviour-set", paramLabel = "DETECTOR.KEY=N",
+            description = "Override a behavioural threshold, e.g. scan.vertical_ports=30 (repeatable; see README).")
+    List<String> behaviourSet = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         LiveOptions o = new LiveOptions();
@@ -228,6 +239,15 @@ public final class LiveCommand implements Callable<Integer> {
                 throw usage("--admin-address must be HOST:PORT or none, got '" + adminAddress + "'");
             }
             o.adminAddress = a.map(x -> new java.net.InetSocketAddress(x.getHostString(), x.getPort())).orElse(null);
+        }
+        o.behaviour = !noBehaviour;
+        o.behaviourConfig = BehaviourOptions.config(spec, behaviourSet);
+        if (baseline != null) {
+            try {
+                o.baseline = io.crowsnest.behaviour.profile.Profile.read(baseline);
+            } catch (java.io.IOException e) {
+                throw usage("--baseline: " + e.getMessage());
+            }
         }
         o.identity = !noIdentity;
         o.dockerSocket = dockerSocket;

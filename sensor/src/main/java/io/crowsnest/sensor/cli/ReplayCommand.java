@@ -59,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(names = "--eve-types", paramLabel = "TYPES", split = ",",
-            description = "EVE record types to write: alert,http,dns,tls,ssh,redis,anomaly (default: alert).")
+            description = "EVE record types to write: alert,http,dns,tls,ssh,redis,anomaly,flow (default: alert).")
     List<String> eveTypes;
 
     @Option(names = "--no-app-layer", description = "Packet rules only: no TCP reassembly, no app-layer parsing.")
@@ -87,9 +87,21 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
     boolean eveCompress;
 
+    @Option(names = "--no-behaviour", description = "Do not run the behavioural detectors.")
+    boolean noBehaviour;
+
+    @Option(names = "--baseline", paramLabel = "PROFILE",
+            description = "Behaviour profile (from `baseline learn`) the detectors compare with; enables drift (lateral movement) detection.")
+    Path baseline;
+
+    @Option(names = "--behaviour-set", paramLabel = "DETECTOR.KEY=N",
+            description = "Override a behavioural threshold, e.g. scan.vertical_ports=30 (repeatable; see README).")
+    List<String> behaviourSet = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
+        BehaviourOptions.apply(spec, o, noBehaviour, baseline, behaviourSet);
         o.forward.addAll(forward);
         if (eveRotateMb < 0 || eveRotateMinutes < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--eve-rotate-mb and --eve-rotate-minutes must not be negative");
@@ -111,7 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
         o.midstream = midstream;
         o.appLayer = !noAppLayer;
         if (eveTypes != null) {
-            java.util.Set<String> known = java.util.Set.of("alert", "http", "dns", "tls", "ssh", "redis", "anomaly");
+            java.util.Set<String> known = java.util.Set.of("alert", "http", "dns", "tls", "ssh", "redis", "anomaly", "flow");
             o.eveTypes.clear();
             o.eveTypes.add("alert");
             for (String t : eveTypes) {

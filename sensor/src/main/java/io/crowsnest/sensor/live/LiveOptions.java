@@ -66,6 +66,13 @@ public final class LiveOptions {
     public long eveRotateMinutes;
     public boolean eveCompress;
 
+    /** Run the behavioural detectors (off with --no-behaviour). */
+    public boolean behaviour = true;
+    public io.crowsnest.behaviour.profile.Profile baseline;
+    public io.crowsnest.behaviour.BehaviourConfig behaviourConfig = io.crowsnest.behaviour.BehaviourConfig.defaults();
+    /** Extra observers of the record stream (the profile learner of `baseline learn --live`). */
+    public final List<io.crowsnest.behaviour.Observer> observers = new ArrayList<>();
+
     /** The eve.json of a run, rotating as configured. */
     public io.crowsnest.outputs.eve.EveFile eveFile() throws java.io.IOException {
         return new io.crowsnest.outputs.eve.EveFile(outDir.resolve("eve.json"), eveRotateMb << 20,

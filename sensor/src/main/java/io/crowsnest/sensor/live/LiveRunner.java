@@ -105,6 +105,14 @@ public final class LiveRunner {
         settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
         settings.streamDepth = options.streamDepth;
         settings.streamMemcap = options.streamMemcap;
+        List<io.crowsnest.behaviour.Observer> observers = new ArrayList<>(options.observers);
+        if (options.behaviour) {
+            observers.addAll(io.crowsnest.behaviour.Detectors.all(new io.crowsnest.behaviour.BehaviourContext(options.baseline,
+                    options.behaviourConfig, io.crowsnest.sensor.behaviour.BehaviourStage.names(identity == null ? null : identity.lookup()))));
+        }
+        if (!observers.isEmpty()) {
+            settings.behaviour = new io.crowsnest.sensor.behaviour.BehaviourStage(observers);
+        }
         List<EventHandler<Packet>> extra = new ArrayList<>();
         if (options.pcapOutDir != null) {
             extra.add(new PcapRingHandler(new RollingPcapWriter(options.pcapOutDir, options.pcapOutFileMb << 20,

@@ -39,8 +39,44 @@ public final class AlertWriterHandler implements EventHandler<Alert> {
         this.err = err;
     }
 
+    private io.crowsnest.sensor.behaviour.BehaviourStage behaviour;
+
+    /** Feeds the records riding the ring to the behaviour stage, whose alerts go to the same outputs. */
+    public void behaviour(io.crowsnest.sensor.behaviour.BehaviourStage stage) {
+        this.behaviour = stage;
+        stage.deliverTo(a -> deliver(a));
+    }
+
+    public io.crowsnest.sensor.behaviour.BehaviourStage behaviour() {
+        return behaviour;
+    }
+
+    /** End of input: the behaviour stage evaluates what is pending (after the ring drained). */
+    public void finishBehaviour() {
+        if (behaviour != null) {
+            behaviour.finish();
+        }
+    }
+
     @Override
     public void onEvent(Alert alert, long sequence, boolean endOfBatch) {
+        if (alert.record != null && behaviour != null) {
+            behaviour.accept(alert.record);
+            alert.record = null; // the slot is reused; drop the reference now
+        }
+        if (alert.log) {
+            deliver(alert);
+        }
+        long now = System.nanoTime();
+        // Flush at the end of a batch, at most every 200 ms, so a live sensor's alerts reach
+        // disk promptly without a syscall per alert during a burst.
+        if (endOfBatch && now - lastFlushNanos > 200_000_000L) {
+            flushAll();
+            lastFlushNanos = now;
+        }
+    }
+
+    private void deliver(Alert alert) {
         // Other EVE records (http, dns, …) share the ring; only alerts count as alerts.
         if (alert.eventType == null || "alert".equals(alert.eventType)) {
             alerts++;
@@ -59,13 +95,6 @@ public final class AlertWriterHandler implements EventHandler<Alert> {
                     err.println("crowsnest: error: alert output failed: " + e.getMessage());
                 }
             }
-        }
-        long now = System.nanoTime();
-        // Flush at the end of a batch, at most every 200 ms, so a live sensor's alerts reach
-        // disk promptly without a syscall per alert during a burst.
-        if (endOfBatch && now - lastFlushNanos > 200_000_000L) {
-            flushAll();
-            lastFlushNanos = now;
         }
     }
 

@@ -46,6 +46,8 @@ public final class DetectionPipeline {
          */
         public int flowbitCapacity;
         public int flowintCapacity;
+        /** The behaviour stage (detectors and/or profile learner), or null: none. */
+        public io.crowsnest.sensor.behaviour.BehaviourStage behaviour;
     }
 
     private final PacketRing ring;
@@ -72,6 +74,9 @@ public final class DetectionPipeline {
                              List<EventHandler<Packet>> extraConsumers, PrintStream err) {
         this.outputs = outputs;
         this.writer = new AlertWriterHandler(outputs, err);
+        if (s.behaviour != null) {
+            writer.behaviour(s.behaviour);
+        }
         this.alertRing = new AlertRing(s.alertRingSize, writer, threads("crowsnest-alerts"), err);
         int n = Math.max(1, s.workers);
         this.engine = engine;
@@ -90,7 +95,8 @@ public final class DetectionPipeline {
         for (int i = 0; i < n; i++) {
             final int id = i;
             workers.add(new DetectionWorker(i, n, () -> new FlowTable(flowConfig, id), alertRing,
-                    s.appLayer ? () -> new AppLayer(streamConfig) : null, eventTypes, this::engine));
+                    s.appLayer ? () -> new AppLayer(streamConfig) : null, eventTypes, this::engine)
+                    .withBehaviour(s.behaviour != null));
         }
         List<EventHandler<Packet>> consumers = new ArrayList<>(workers);
         consumers.addAll(extraConsumers);
@@ -162,7 +168,13 @@ public final class DetectionPipeline {
         }
         stopped = true;
         ring.drainAndStop();
+        // End of input: every flow still tracked ends now (records for the behaviour stage and EVE
+        // flow events). The worker threads have stopped, so this thread may touch their tables.
+        for (DetectionWorker w : workers) {
+            w.flushFlows();
+        }
         alertRing.drainAndStop();
+        writer.finishBehaviour();
         writer.flushAll();
         for (AlertOutput out : outputs) {
             try {

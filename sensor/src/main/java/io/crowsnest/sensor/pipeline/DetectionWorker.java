@@ -40,6 +40,8 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
     private final Supplier<AppLayer> appLayers;
     /** EVE record types besides alerts to emit ("http", "dns", "tls", "ssh", "anomaly"); empty: alerts only. */
     private final java.util.Set<String> eventTypes;
+    /** Feed the behaviour stage: a record per ended flow and per completed transaction. */
+    private boolean behaviour;
     private volatile State state;
     /** The engine this worker last switched to, for other threads (written once per swap). */
     private volatile io.crowsnest.detection.engine.DetectionEngine engineInUse;
@@ -99,6 +101,12 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         this.alerts = alerts;
     }
 
+    /** Sends flow and transaction records to the behaviour stage (set before the worker starts). */
+    public DetectionWorker withBehaviour(boolean on) {
+        this.behaviour = on;
+        return this;
+    }
+
     @Override
     public void onStart() {
         if (engines != null) {
@@ -108,6 +116,40 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             state = st;
         } else {
             state = new State(flowTables.get(), contexts.get(), appLayers == null ? null : appLayers.get());
+        }
+        if (behaviour || eventTypes.contains("flow")) {
+            state.flows.onEnd(this::flowEnded);
+        }
+    }
+
+    /**
+     * A flow leaves the table: its record goes to the behaviour stage and, with EVE type "flow", to
+     * the outputs. Once per flow, on this worker's thread (or on the draining thread after it stopped).
+     */
+    private void flowEnded(Flow f, int reason) {
+        io.crowsnest.behaviour.FlowRecord r = io.crowsnest.sensor.behaviour.Records.flow(f, reason);
+        boolean log = eventTypes.contains("flow");
+        long seq = alerts.claim();
+        try {
+            Alert a = alerts.slot(seq);
+            a.fillFlow(f);
+            a.signature(null, 0, 0, 0, null, null, 0, null);
+            a.eventType = "flow";
+            a.appProto = r.appProto;
+            a.app = log ? io.crowsnest.sensor.behaviour.Records.eveFlow(r, f) : null;
+            a.record = behaviour ? r : null;
+            a.log = log;
+            state.events++;
+        } finally {
+            alerts.publish(seq);
+        }
+    }
+
+    /** Ends every flow still tracked (end of input); call after the worker's thread stopped. */
+    public void flushFlows() {
+        State st = state;
+        if (st != null) {
+            st.flows.flushAll();
         }
     }
 
@@ -144,7 +186,7 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         Flow flow = st.flows.current();
         AppLayerState app = st.app == null ? null : st.app.process(p, flow, flowFlags);
         st.detection.inspect(p, flow, flowFlags, this);
-        if (app != null && !eventTypes.isEmpty()) {
+        if (app != null && (behaviour || !eventTypes.isEmpty())) {
             logEvents(p, flow, flowFlags, app);
         }
     }
@@ -154,8 +196,10 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         if (!app.toLog().isEmpty()) {
             for (Transaction tx : app.toLog()) {
                 String type = AppProto.name(tx.proto());
-                if (type != null && eventTypes.contains(type)) {
-                    event(p, flow, flowFlags, type, type, tx.eve());
+                boolean log = type != null && eventTypes.contains(type);
+                if (log || behaviour) {
+                    event(p, flow, flowFlags, type, type, log ? tx.eve() : null,
+                            behaviour ? io.crowsnest.sensor.behaviour.Records.tx(tx, flow) : null, log);
                 }
             }
             app.toLog().clear();
@@ -166,12 +210,13 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
                 m.put("type", "applayer");
                 m.put("event", e);
                 m.put("layer", "proto_parser");
-                event(p, flow, flowFlags, "anomaly", AppProto.name(app.proto), m);
+                event(p, flow, flowFlags, "anomaly", AppProto.name(app.proto), m, null, true);
             }
         }
     }
 
-    private void event(Packet p, Flow flow, int flowFlags, String type, String appProto, java.util.Map<String, Object> obj) {
+    private Alert event(Packet p, Flow flow, int flowFlags, String type, String appProto, java.util.Map<String, Object> obj,
+                        Object record, boolean log) {
         long seq = alerts.claim();
         try {
             Alert a = alerts.slot(seq);
@@ -180,7 +225,10 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             a.eventType = type;
             a.appProto = appProto;
             a.app = obj;
+            a.record = record;
+            a.log = log;
             state.events++;
+            return a;
         } finally {
             alerts.publish(seq);
         }

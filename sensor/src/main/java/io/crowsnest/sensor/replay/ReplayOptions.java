@@ -47,6 +47,16 @@ public final class ReplayOptions {
     public long eveRotateMinutes;
     public boolean eveCompress;
 
+    /** Run the behavioural detectors (off with --no-behaviour). */
+    public boolean behaviour = true;
+    /** The baseline the detectors compare with (null: none, drift detection off). */
+    public io.crowsnest.behaviour.profile.Profile baseline;
+    public io.crowsnest.behaviour.BehaviourConfig behaviourConfig = io.crowsnest.behaviour.BehaviourConfig.defaults();
+    /** Extra observers of the record stream (the profile learner of `baseline learn`). */
+    public final List<io.crowsnest.behaviour.Observer> observers = new ArrayList<>();
+    /** Sees every behavioural alert (the evaluation keeps them), or null. */
+    public java.util.function.Consumer<io.crowsnest.behaviour.BehaviourAlert> behaviourTap;
+
     /** The eve.json of a run, rotating as configured. */
     public io.crowsnest.outputs.eve.EveFile eveFile() throws java.io.IOException {
         return new io.crowsnest.outputs.eve.EveFile(outDir.resolve("eve.json"), eveRotateMb << 20,

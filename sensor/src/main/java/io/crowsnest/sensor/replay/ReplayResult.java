@@ -34,4 +34,6 @@ public final class ReplayResult {
     public double packetsPerSecond() {
         return seconds > 0 ? packets / seconds : 0;
     }
+    /** The behaviour stage that ran (alerts per detector, state counters), or null. */
+    public io.crowsnest.sensor.behaviour.BehaviourStage behaviour;
 }

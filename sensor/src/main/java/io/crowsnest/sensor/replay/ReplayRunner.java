@@ -98,6 +98,7 @@ public final class ReplayRunner {
         settings.streamDepth = options.streamDepth;
         settings.streamMemcap = options.streamMemcap;
         settings.eventTypes = options.eveTypes;
+        settings.behaviour = behaviourStage(workloads, result);
         // Replay keeps the workers busy: they yield instead of sleeping on a lock, and the reader
         // publishes in batches, so no publish pays for a wake-up.
         DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new YieldingWaitStrategy(), err);
@@ -205,8 +206,31 @@ public final class ReplayRunner {
         putNonZero(result.drops, "flow_table_full (flows evicted)", pipeline.flowsEvicted());
         putNonZero(result.drops, "record_truncated (longer than a ring slot)", truncated);
         putNonZero(result.drops, "alert_output_errors", pipeline.alerts().outputErrors());
+        if (result.behaviour != null) {
+            for (java.util.Map.Entry<String, Long> e : result.behaviour.engine().stats().entrySet()) {
+                if (e.getKey().endsWith("_evicted") || e.getKey().endsWith("_dropped")) {
+                    putNonZero(result.drops, "behaviour." + e.getKey(), e.getValue());
+                }
+            }
+        }
         putNonZero(result.drops, "worker_errors (packets whose inspection failed)", ring.workerFailures());
         return result;
+    }
+
+    /** The behaviour stage of this run (detectors unless --no-behaviour, plus extra observers), or null. */
+    private io.crowsnest.sensor.behaviour.BehaviourStage behaviourStage(WorkloadLookup workloads, ReplayResult result) {
+        List<io.crowsnest.behaviour.Observer> observers = new ArrayList<>(options.observers);
+        if (options.behaviour) {
+            io.crowsnest.behaviour.BehaviourContext ctx = new io.crowsnest.behaviour.BehaviourContext(options.baseline,
+                    options.behaviourConfig, io.crowsnest.sensor.behaviour.BehaviourStage.names(workloads));
+            observers.addAll(io.crowsnest.behaviour.Detectors.all(ctx));
+        }
+        if (observers.isEmpty()) {
+            return null;
+        }
+        io.crowsnest.sensor.behaviour.BehaviourStage stage = new io.crowsnest.sensor.behaviour.BehaviourStage(observers, options.behaviourTap);
+        result.behaviour = stage;
+        return stage;
     }
 
     private static void putNonZero(java.util.Map<String, Long> m, String k, long v) {

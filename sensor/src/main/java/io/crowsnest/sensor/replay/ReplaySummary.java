@@ -28,6 +28,12 @@ public final class ReplaySummary {
             out.printf("checksum: not validated in %d file(s) that look checksum-offloaded (--checksum auto)%n",
                     r.checksumOffloadedFiles.size());
         }
+        if (r.behaviour != null && o.behaviour) {
+            Map<String, Long> b = r.behaviour.alertsByDetector();
+            out.printf("behaviour: %d flows, %d transactions, %s%s%n", r.behaviour.engine().flows(),
+                    r.behaviour.engine().transactions(), b.isEmpty() ? "no alerts" : "alerts " + b,
+                    o.baseline == null ? " (no baseline: drift detection off)" : "");
+        }
         printMap(out, "events:", r.events);
         printMap(out, "drops:", r.drops);
     }

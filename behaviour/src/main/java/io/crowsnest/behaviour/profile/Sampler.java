@@ -1,0 +1,58 @@
+package io.crowsnest.behaviour.profile;
+
+import java.util.Arrays;
+
+/**
+ * A bounded sample of a distribution (reservoir sampling, deterministic seed): exact for the first
+ * {@code cap} values, a uniform sample after, so learning a week of traffic costs the same memory as a minute.
+ */
+public final class Sampler {
+    private final double[] values;
+    private int size;
+    private long count;
+    private double sum;
+    private double max = Double.NEGATIVE_INFINITY;
+    private long rnd = 0x9E3779B97F4A7C15L;
+
+    public Sampler(int cap) {
+        this.values = new double[cap];
+    }
+
+    public void add(double v) {
+        count++;
+        sum += v;
+        max = Math.max(max, v);
+        if (size < values.length) {
+            values[size++] = v;
+        } else {
+            rnd ^= rnd << 13;
+            rnd ^= rnd >>> 7;
+            rnd ^= rnd << 17;
+            long j = Long.remainderUnsigned(rnd, count);
+            if (j < values.length) {
+                values[(int) j] = v;
+            }
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public double quantile(double q) {
+        if (size == 0) {
+            return 0;
+        }
+        double[] s = Arrays.copyOf(values, size);
+        Arrays.sort(s);
+        int i = (int) Math.ceil(q * size) - 1;
+        return s[Math.max(0, Math.min(size - 1, i))];
+    }
+
+    public Stats stats() {
+        if (count == 0) {
+            return new Stats(0, 0, 0, 0, 0);
+        }
+        return new Stats(count, sum / count, quantile(0.5), quantile(0.99), max);
+    }
+}
