@@ -191,7 +191,7 @@ sc_redis_bruteforce() {
   ],
   "facts": {"connections": 7, "failed_auth": 11, "failed_auth_reply": "-WRONGPASS invalid username-password pair or user is disabled.",
             "successful_auth": 1, "after_success": "CONFIG GET dir", "password": "$REDIS_PASS"},
-  "alerts": [{"sid": 9100501, "count": 1}, {"sid": 9100509, "count": 1}]
+  "alerts": [{"sid": 9100501, "count": 1}, {"sid": 9100509, "count": 1}, {"sid": 9204002, "count": 1}]
 }
 JSON
 }

@@ -1,6 +1,10 @@
 package io.crowsnest.behaviour;
 
+import io.crowsnest.behaviour.beacon.BeaconDetector;
+import io.crowsnest.behaviour.bruteforce.BruteForceDetector;
+import io.crowsnest.behaviour.dnstunnel.DnsTunnelDetector;
 import io.crowsnest.behaviour.fanout.FanoutDetector;
+import io.crowsnest.behaviour.reflection.ReflectionDetector;
 import io.crowsnest.behaviour.lateral.LateralDetector;
 import io.crowsnest.behaviour.scan.ScanDetector;
 import java.util.ArrayList;
@@ -14,7 +18,11 @@ public final class Detectors {
 
     static final List<Function<BehaviourContext, Detector>> ALL = List.of(
             FanoutDetector::new,
+            ReflectionDetector::new,
             ScanDetector::new,
+            BruteForceDetector::new,
+            BeaconDetector::new,
+            DnsTunnelDetector::new,
             LateralDetector::new);
 
     /** Every detector, built with the context (thresholds are read now, so unknown keys can be reported). */

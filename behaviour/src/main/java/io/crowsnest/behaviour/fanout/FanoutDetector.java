@@ -141,7 +141,10 @@ public final class FanoutDetector implements Detector {
         } else if (l.profile == null) {
             online.computeIfAbsent(s.service + " " + s.endpoint, k -> new Sampler(256)).add(s.fanout);
         }
-        sourceWindow(s, l, out);
+        if (!heavy) {
+            // a request over the limit has its own alert; the aggregate is for the mildly heavy ones
+            sourceWindow(s, l, out);
+        }
         if (l.profile != null && l.profile.responseBytes != null && l.profile.responseBytes.count > 0) {
             double bytesLimit = Math.max(minResponseBytes, bytesFactor * l.profile.responseBytes.p99);
             if (in.responseBytes > bytesLimit) {
@@ -165,7 +168,8 @@ public final class FanoutDetector implements Detector {
         w.calls += s.fanout;
         w.expected += l.baseline != null ? Math.max(1, l.baseline) : Math.max(1, l.limit / factor);
         w.requests++;
-        if (w.sample.size() < 5) {
+        if (w.sample.size() < 3 && s.fanout > (l.baseline != null ? l.baseline : 1)) {
+            // evidence only from requests heavier than normal: an aggregate alert cites those
             w.sample.add(in.method + " " + in.uri + " -> " + s.fanout + " calls");
         }
         double threshold = Math.max(sourceMinCalls, sourceFactor * w.expected);

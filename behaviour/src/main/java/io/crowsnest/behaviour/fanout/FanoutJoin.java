@@ -23,7 +23,8 @@ import java.util.TreeMap;
  */
 public final class FanoutJoin {
     static final long GRACE_NANOS = 1_000_000_000L;
-    static final long KEEP_NANOS = 120_000_000_000L;
+    /** Downstream calls older than this cannot belong to a request still to be evaluated (requests longer than this are not joined). */
+    static final long KEEP_NANOS = 30_000_000_000L;
     static final int MAX_CALLS_PER_WORKLOAD = 8192;
     static final int MAX_PENDING = 100_000;
 

@@ -37,8 +37,15 @@ public final class ProfileLearner implements Observer {
 
     /** Flow start times per outbound edge, for the periodic-edge list. */
     private static final class Starts {
-        final long[] t = new long[MAX_STARTS];
+        long[] t = new long[4];
         int n;
+
+        void add(long start) {
+            if (n == t.length) {
+                t = java.util.Arrays.copyOf(t, Math.min(MAX_STARTS, n * 2));
+            }
+            t[n++] = start;
+        }
     }
 
     private final BehaviourContext ctx;
@@ -107,7 +114,7 @@ public final class ProfileLearner implements Observer {
         ls.bytesOut += f.bytesToClient;
         Starts st = edgeStarts.computeIfAbsent(c + "\u0000" + WorkloadProfile.edge(s, t, f.serverPort), k -> new Starts());
         if (st.n < MAX_STARTS) {
-            st.t[st.n++] = f.startNanos;
+            st.add(f.startNanos);
         }
     }
 

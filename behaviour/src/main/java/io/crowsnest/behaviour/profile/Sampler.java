@@ -7,7 +7,9 @@ import java.util.Arrays;
  * {@code cap} values, a uniform sample after, so learning a week of traffic costs the same memory as a minute.
  */
 public final class Sampler {
-    private final double[] values;
+    private final int cap;
+    /** Grows from 8 to {@code cap}: most distributions (a quiet workload's minutes) never need the cap. */
+    private double[] values = new double[8];
     private int size;
     private long count;
     private double sum;
@@ -15,21 +17,24 @@ public final class Sampler {
     private long rnd = 0x9E3779B97F4A7C15L;
 
     public Sampler(int cap) {
-        this.values = new double[cap];
+        this.cap = cap;
     }
 
     public void add(double v) {
         count++;
         sum += v;
         max = Math.max(max, v);
-        if (size < values.length) {
+        if (size < cap) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, Math.min(cap, size * 2));
+            }
             values[size++] = v;
         } else {
             rnd ^= rnd << 13;
             rnd ^= rnd >>> 7;
             rnd ^= rnd << 17;
             long j = Long.remainderUnsigned(rnd, count);
-            if (j < values.length) {
+            if (j < cap) {
                 values[(int) j] = v;
             }
         }

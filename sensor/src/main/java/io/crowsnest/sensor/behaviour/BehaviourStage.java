@@ -64,6 +64,8 @@ public final class BehaviourStage {
             engine.flow((FlowRecord) record);
         } else if (record instanceof TxRecord) {
             engine.tx((TxRecord) record);
+        } else if (record instanceof Long) {
+            engine.advance((Long) record); // a live sensor's clock tick
         }
     }
 

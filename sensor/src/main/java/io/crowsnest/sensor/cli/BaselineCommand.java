@@ -63,6 +63,10 @@ public final class BaselineCommand implements Runnable {
         @Option(names = "--checksum", paramLabel = "auto|all|none", description = "Files: checksum validation (default: ${DEFAULT-VALUE}).")
         String checksum = "auto";
 
+        @Option(names = "--no-midstream", description = "Files: do not pick up TCP sessions that began before the capture (on by default"
+                + " for learning: pooled datastore connections outlive any capture).")
+        boolean noMidstream;
+
         @Override
         public Integer call() throws Exception {
             if (live == !files.isEmpty()) {
@@ -91,6 +95,7 @@ public final class BaselineCommand implements Runnable {
                 o.defaultRules = false;
                 o.behaviour = false;
                 o.identityFile = identity;
+                o.midstream = !noMidstream;
                 o.checksum = "none".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.NONE
                         : "all".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.ALL
                         : io.crowsnest.decoders.DecoderConfig.ChecksumMode.AUTO;

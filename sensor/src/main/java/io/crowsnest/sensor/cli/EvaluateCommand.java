@@ -52,6 +52,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--alerts", description = "List every behavioural alert.")
     boolean listAlerts;
 
+    @Option(names = "--no-midstream", description = "Do not pick up TCP sessions that began before the capture (on by default here:"
+            + " services keep pooled datastore connections open for hours, and their transactions are what fan-out is made of).")
+    boolean noMidstream;
+
     @Override
     public Integer call() throws Exception {
         Labels l;
@@ -65,6 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         BehaviourOptions.apply(spec, o, false, baseline, behaviourSet);
         o.files.add(file);
         o.defaultRules = false;
+        o.midstream = !noMidstream;
         o.outDir = Files.createTempDirectory("crowsnest-evaluate");
         List<BehaviourAlert> alerts = Collections.synchronizedList(new ArrayList<>());
         o.behaviourTap = alerts::add;

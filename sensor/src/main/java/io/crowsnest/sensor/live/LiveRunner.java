@@ -186,16 +186,23 @@ public final class LiveRunner {
             }
             long intervalNanos = options.statsInterval.toNanos();
             long deadline = options.duration == null ? Long.MAX_VALUE : started + options.duration.toNanos();
+            long nextReport = started + intervalNanos;
             while (true) {
                 long now = System.nanoTime();
-                long wait = Math.min(intervalNanos, deadline - now);
-                if (wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS)) {
+                // wake every second: the behaviour stage's windows close on record time, which an
+                // idle link does not advance, so the clock is ticked through the alert ring
+                long wait = Math.min(Math.min(nextReport, deadline) - now, 1_000_000_000L);
+                if (wait <= 0 ? now >= deadline : stop.await(wait, TimeUnit.NANOSECONDS)) {
                     break;
                 }
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
-                report(capture, pipeline, started, false);
+                pipeline.tickBehaviour(System.currentTimeMillis() * 1_000_000L);
+                if (System.nanoTime() >= nextReport) {
+                    report(capture, pipeline, started, false);
+                    nextReport += intervalNanos;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -47,6 +47,19 @@ public final class AlertRing {
         ring.publish(sequence);
     }
 
+    /** Puts a record for the behaviour stage on the ring (nothing is written to the outputs for it). */
+    public void publishRecord(Object record) {
+        long seq = ring.next();
+        try {
+            Alert a = ring.get(seq);
+            a.eventType = "record";
+            a.record = record;
+            a.log = false;
+        } finally {
+            ring.publish(seq);
+        }
+    }
+
     /** Waits until the writer handled every published alert, then stops it. */
     public void drainAndStop() {
         disruptor.shutdown();

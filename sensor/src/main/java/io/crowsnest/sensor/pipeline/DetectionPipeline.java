@@ -145,6 +145,17 @@ public final class DetectionPipeline {
         return true;
     }
 
+    /**
+     * Moves the behaviour stage's clock to {@code epochNanos} (live: once a second), through the alert
+     * ring so the stage stays single-threaded. No-op without a behaviour stage or after stopping.
+     */
+    public void tickBehaviour(long epochNanos) {
+        if (writer.behaviour() == null || stopped) {
+            return;
+        }
+        alertRing.publishRecord(epochNanos);
+    }
+
     public PacketRing ring() {
         return ring;
     }
