@@ -27,7 +27,7 @@ import java.util.TreeMap;
  */
 public final class Evaluation {
     static final double BEFORE_S = 5;
-    static final double AFTER_S = 45;
+    static final double AFTER_S = 10;
 
     /** The scores of one detector (accumulates over captures). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -21,7 +21,7 @@ import java.util.Set;
  * connect scans close it), or a UDP flow nobody answered.
  * <ul>
  * <li>sid 9203001 vertical: one source probes ≥ {@code scan.vertical_ports} = 20 distinct ports of one host;</li>
- * <li>sid 9203002 horizontal: one source probes one port on ≥ {@code scan.horizontal_hosts} = 8 hosts;</li>
+ * <li>sid 9203002 horizontal: one source probes one port on ≥ {@code scan.horizontal_hosts} = 5 hosts;</li>
  * <li>sid 9203003 control plane: one source probes ≥ {@code scan.control_plane_targets} = 3 distinct
  *     host:port pairs among kubelet 10250/10255, etcd 2379/2380, Docker 2375/2376, the API server 6443,
  *     kube-proxy/controller/scheduler 10256/10257/10259 and the metadata address 169.254.169.254.</li>
@@ -58,7 +58,7 @@ public final class ScanDetector implements Detector {
         this.ctx = ctx;
         BehaviourConfig c = ctx.config();
         this.verticalPorts = c.integer("scan.vertical_ports", 20);
-        this.horizontalHosts = c.integer("scan.horizontal_hosts", 8);
+        this.horizontalHosts = c.integer("scan.horizontal_hosts", 5);
         this.controlPlaneTargets = c.integer("scan.control_plane_targets", 3);
         this.maxProbes = c.integer("scan.max_probes_per_source", 4096);
         this.windowNanos = (long) (c.num("scan.window_s", 60) * 1e9);
@@ -114,7 +114,8 @@ public final class ScanDetector implements Detector {
         }
         int horizontal = count(s.hostsByPort.get(f.serverPort), since);
         if (horizontal >= horizontalHosts) {
-            raise(out, SID_HORIZONTAL, "horizontal scan of port " + f.serverPort, f, "port " + f.serverPort,
+            // one alert per scanning source (not per port): a sweep of 8 ports over 5 pods is one event
+            raise(out, SID_HORIZONTAL, "horizontal scan (same port on many hosts)", f, "horizontal",
                     horizontal, horizontalHosts, "distinct hosts probed on port " + f.serverPort, s.byPort.get(f.serverPort));
         }
         int cp = count(s.controlPlane, since);

@@ -6,9 +6,6 @@ import io.crowsnest.behaviour.profile.ProfileDiff;
 import io.crowsnest.behaviour.profile.ProfileLearner;
 import io.crowsnest.sensor.live.LiveOptions;
 import io.crowsnest.sensor.live.LiveRunner;
-import io.crowsnest.sensor.replay.ReplayOptions;
-import io.crowsnest.sensor.replay.ReplayResult;
-import io.crowsnest.sensor.replay.ReplayRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +69,7 @@ public final class BaselineCommand implements Runnable {
             if (live == !files.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give capture FILEs or --live (one of them)");
             }
-            BehaviourContext ctx = new BehaviourContext(null, null, null);
-            ProfileLearner learner = new ProfileLearner(ctx);
+            ProfileLearner learner = new ProfileLearner(new BehaviourContext(null, null, null));
             int exit;
             if (live) {
                 Duration d = parseDuration(spec, duration);
@@ -90,33 +86,29 @@ public final class BaselineCommand implements Runnable {
                 System.err.println("crowsnest: learning from live traffic for " + duration + "...");
                 exit = new LiveRunner(o, System.err, System.err).run();
             } else {
-                ReplayOptions o = new ReplayOptions();
-                o.files.addAll(files);
-                o.defaultRules = false;
-                o.behaviour = false;
-                o.identityFile = identity;
-                o.midstream = !noMidstream;
-                o.checksum = "none".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.NONE
-                        : "all".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.ALL
-                        : io.crowsnest.decoders.DecoderConfig.ChecksumMode.AUTO;
-                o.outDir = Files.createTempDirectory("crowsnest-learn");
-                o.observers.add(learner);
-                files.forEach(f -> learner.learnedFrom(f.getFileName().toString()));
-                ReplayResult r = new ReplayRunner(o, System.err).run();
-                for (String e : r.inputErrors) {
-                    System.err.println("crowsnest: error: " + e);
+                Profile learned = io.crowsnest.sensor.behaviour.BehaviourReplay.learn(files, identity, !noMidstream,
+                        "none".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.NONE
+                                : "all".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.ALL
+                                : io.crowsnest.decoders.DecoderConfig.ChecksumMode.AUTO, System.err);
+                if (learned == null) {
+                    return 1;
                 }
-                exit = r.exitCode;
-                deleteQuietly(o.outDir);
+                learned.write(out);
+                report(learned, out);
+                return 0;
             }
             if (exit != 0) {
                 return exit;
             }
             Profile p = learner.profile();
             p.write(out);
+            report(p, out);
+            return 0;
+        }
+
+        private static void report(Profile p, Path out) {
             System.out.printf("profile: %d workloads over %.0f s -> %s%s%n", p.workloads.size(), p.seconds, out,
                     p.truncated.isEmpty() ? "" : " (caps hit: " + p.truncated + ")");
-            return 0;
         }
     }
 

@@ -9,12 +9,10 @@ import io.crowsnest.behaviour.evaluation.Evaluation;
 import io.crowsnest.behaviour.evaluation.Labels;
 import io.crowsnest.sensor.replay.ReplayOptions;
 import io.crowsnest.sensor.replay.ReplayResult;
-import io.crowsnest.sensor.replay.ReplayRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +65,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         ReplayOptions o = new ReplayOptions();
         BehaviourOptions.apply(spec, o, false, baseline, behaviourSet);
-        o.files.add(file);
-        o.defaultRules = false;
-        o.midstream = !noMidstream;
-        o.outDir = Files.createTempDirectory("crowsnest-evaluate");
-        List<BehaviourAlert> alerts = Collections.synchronizedList(new ArrayList<>());
-        o.behaviourTap = alerts::add;
-        ReplayResult r = new ReplayRunner(o, System.err).run();
-        BaselineCommand.deleteQuietly(o.outDir);
+        io.crowsnest.sensor.behaviour.BehaviourReplay.Run run = io.crowsnest.sensor.behaviour.BehaviourReplay.detect(file,
+                o.baseline, o.behaviourConfig, !noMidstream, System.err);
+        ReplayResult r = run.result;
+        List<BehaviourAlert> alerts = run.alerts;
         for (String e : r.inputErrors) {
             System.err.println("crowsnest: error: " + e);
         }
