@@ -78,6 +78,11 @@ public final class AppLayerState implements FlowData {
         return anomalies;
     }
 
+    /** The flow's DNS parser (its transactions), or null. */
+    public DnsParser dns() {
+        return dns;
+    }
+
     public HttpParser http() {
         return http;
     }

@@ -26,7 +26,9 @@ public final class DnsTx extends Transaction {
 
     @Override
     public boolean complete() {
-        return request != null && response != null;
+        // a response closes the transaction even when its query was not seen (an answer nobody asked
+        // for here is exactly what reflection detection needs to see)
+        return response != null;
     }
 
     @Override

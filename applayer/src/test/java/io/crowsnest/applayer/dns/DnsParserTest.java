@@ -40,6 +40,20 @@ class DnsParserTest {
     }
 
     @Test
+    void anAnswerWithoutItsQueryClosesItsOwnTransactionAndAQueryAloneStaysOpen() {
+        DnsParser p = new DnsParser((tx, ts) -> { }, e -> { });
+        byte[] a = query(0x7777, "big.svc.lab", 255, true);
+        p.datagram(false, a, 0, a.length);
+        byte[] q = query(0x8888, "x.tunnel.lab", 16, false);
+        p.datagram(true, q, 0, q.length);
+        java.util.Iterator<DnsTx> it = p.transactions().iterator();
+        DnsTx unsolicited = it.next(), open = it.next();
+        assertTrue(unsolicited.complete(), "a response alone is a finished transaction (nobody asked for it here)");
+        assertEquals(null, unsolicited.request);
+        assertTrue(!open.complete());
+    }
+
+    @Test
     void queryAnswerPairingAndEdns() {
         List<Object> updated = new ArrayList<>();
         DnsParser p = new DnsParser((tx, ts) -> updated.add(ts), e -> { });

@@ -127,6 +127,27 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
      * the outputs. Once per flow, on this worker's thread (or on the draining thread after it stopped).
      */
     private void flowEnded(Flow f, int reason) {
+        if (behaviour && f.app instanceof AppLayerState && ((AppLayerState) f.app).dns() != null) {
+            // DNS queries that never got an answer end with the flow: tunnels and scans of resolvers
+            // are made of them, so the behaviour stage sees them too
+            for (io.crowsnest.applayer.dns.DnsTx tx : ((AppLayerState) f.app).dns().transactions()) {
+                if (!tx.logged && tx.request != null) {
+                    tx.logged = true;
+                    io.crowsnest.behaviour.TxRecord t = io.crowsnest.sensor.behaviour.Records.tx(tx, f);
+                    long seq = alerts.claim();
+                    try {
+                        Alert a = alerts.slot(seq);
+                        a.fillFlow(f);
+                        a.signature(null, 0, 0, 0, null, null, 0, null);
+                        a.eventType = "record";
+                        a.record = t;
+                        a.log = false;
+                    } finally {
+                        alerts.publish(seq);
+                    }
+                }
+            }
+        }
         io.crowsnest.behaviour.FlowRecord r = io.crowsnest.sensor.behaviour.Records.flow(f, reason);
         boolean log = eventTypes.contains("flow");
         long seq = alerts.claim();
