@@ -49,9 +49,19 @@ public final class FlowRecord {
     /** Both sides sent data beyond a bare handshake (a real conversation, not a probe). */
     public boolean exchangedData() {
         if (proto == 6) {
+            if (!handshakeSeen()) {
+                // picked up mid-stream (a pooled connection older than the capture): no handshake
+                // to check, data both ways is the conversation
+                return pktsToServer > 0 && pktsToClient > 0 && appOrPayload();
+            }
             return tcpAccepted() && pktsToServer >= 3 && pktsToClient >= 2 && appOrPayload();
         }
         return pktsToServer > 0 && pktsToClient > 0;
+    }
+
+    /** TCP: the client's SYN was seen (false for a session picked up mid-stream). */
+    public boolean handshakeSeen() {
+        return (tcpFlagsToServer & SYN) != 0 || (tcpFlagsToClient & SYN) != 0;
     }
 
     private boolean appOrPayload() {

@@ -121,7 +121,9 @@ public final class ProfileLearner implements Observer {
     /** Rolls the per-minute counters of a workload to the minute of {@code t}. */
     private Learning rate(Learning l, long t) {
         long m = t / MINUTE;
-        if (l.minute != m) {
+        // records arrive roughly in time order (a flow is reported when it ends): only roll forward,
+        // a late record counts in the current minute
+        if (m > l.minute) {
             if (l.minute >= 0) {
                 l.reqRate.add(l.requests);
                 l.outRate.add(l.bytesOut);
