@@ -127,12 +127,19 @@ public final class Packet {
         this(MAX_LENGTH);
     }
 
+    /**
+     * A clock tick, not a packet (live capture, once a second): every worker lets its idle flows time
+     * out at {@link #tsSeconds}, so an idle link still ends flows. Cleared by {@link #resetDecoded()}.
+     */
+    public boolean tick;
+
     public Packet(int capacity) {
         this.data = new byte[capacity];
     }
 
     /** Clears every decoded field; called by the decoder before it starts. */
     public void resetDecoded() {
+        tick = false;
         decoded = false;
         vlanCount = 0;
         etherType = 0;

@@ -155,6 +155,10 @@ public final class LiveCapture implements AutoCloseable {
 
     /** Feeder thread: the packet ring's only producer. */
     private void feed(Handoff h) {
+        if (h.from == null) {
+            publishTick(h.tsSeconds, h.tsNanos);
+            return;
+        }
         Worker w = h.from;
         byte[] raw = h.raw;
         h.raw = null;
@@ -185,6 +189,41 @@ public final class LiveCapture implements AutoCloseable {
             ring.publish(seq);
             w.published.lazySet(w.published.get() + 1);
         }
+    }
+
+    /**
+     * Asks the workers to time out idle flows as of {@code epochNanos} (call once a second): the tick
+     * travels the handoff ring like a packet, so the feeder stays the packet ring's only producer. A
+     * full ring skips the tick (packets are arriving, and they expire flows themselves).
+     */
+    public void tick(long epochNanos) {
+        long seq;
+        try {
+            seq = handoff.tryNext();
+        } catch (com.lmax.disruptor.InsufficientCapacityException e) {
+            return;
+        }
+        Handoff h = handoff.get(seq);
+        h.from = null;
+        h.raw = null;
+        h.tsSeconds = epochNanos / 1_000_000_000L;
+        h.tsNanos = (int) (epochNanos % 1_000_000_000L);
+        handoff.publish(seq);
+    }
+
+    /** Feeder thread: a clock tick into the packet ring (an empty slot flagged {@link Packet#tick}). */
+    private void publishTick(long tsSeconds, int tsNanos) {
+        long seq = ring.tryClaim();
+        if (seq < 0) {
+            return;
+        }
+        Packet p = ring.slot(seq);
+        p.length = 0;
+        p.resetDecoded();
+        p.tick = true;
+        p.tsSeconds = tsSeconds;
+        p.tsNanos = tsNanos;
+        ring.publish(seq);
     }
 
     /** Stable id of an interface name (assigned on first use, kept across remove/add). */

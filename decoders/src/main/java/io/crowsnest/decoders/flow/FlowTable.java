@@ -68,6 +68,12 @@ public final class FlowTable {
         this.endListener = l;
     }
 
+    /** Times out the flows idle at {@code nowNanos} (a live clock tick: an idle link sends no packet to do it). */
+    public void expireIdle(long nowNanos) {
+        expire(nowNanos);
+        current = null;
+    }
+
     /** Ends every flow still in the table (end of input), reporting each with {@link #END_SHUTDOWN}. */
     public void flushAll() {
         while (lruHead != null) {

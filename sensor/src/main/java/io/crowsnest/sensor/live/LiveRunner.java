@@ -198,7 +198,9 @@ public final class LiveRunner {
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
-                pipeline.tickBehaviour(System.currentTimeMillis() * 1_000_000L);
+                long wall = System.currentTimeMillis() * 1_000_000L;
+                cap.tick(wall);                // idle flows end (flow records) even on a quiet link
+                pipeline.tickBehaviour(wall);  // and the behaviour stage's windows close
                 if (System.nanoTime() >= nextReport) {
                     report(capture, pipeline, started, false);
                     nextReport += intervalNanos;

@@ -189,6 +189,11 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             }
         }
         st.checkEngine = endOfBatch;
+        if (p.tick) {
+            // every worker sees the tick (the ring multicasts): each times out its own idle flows
+            st.flows.expireIdle(p.tsSeconds * 1_000_000_000L + p.tsNanos);
+            return;
+        }
         if (WorkerSelector.workerFor(p.flowHash, workers) != id) {
             return;
         }

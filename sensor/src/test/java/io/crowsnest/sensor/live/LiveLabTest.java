@@ -306,6 +306,57 @@ class LiveLabTest {
     }
 
     @Test
+    void behaviouralAlertsArriveWhileTheSensorRunsAndAProfileIsLearnedLive(@TempDir Path dir) throws Exception {
+        Path eve = dir.resolve("out/eve.json");
+        try (Sensor sensor = new Sensor(dir)) {
+            sensor.awaitStderr("capturing on cn-br0", 20_000);
+            sh(120, "ip", "netns", "exec", "cn-a-client", "nmap", "-sS", "-n", "-Pn", "-p", "1-60", "-T4", "--max-retries", "0",
+                    "10.244.1.10");
+            long done = System.nanoTime();
+            // no packet follows the scan: the probes' flows end on the sensor's clock tick, and the
+            // alert is written while the sensor keeps running
+            JsonNode scan = null;
+            while (scan == null && System.nanoTime() - done < 60_000_000_000L) {
+                for (JsonNode a : alerts(eve)) {
+                    if (a.path("alert").path("signature_id").asLong() == 9203001 && "10.244.1.20".equals(a.path("src_ip").asText())) {
+                        scan = a;
+                    }
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(scan != null, "no live vertical-scan alert within 60 s:\n" + sensor.stderr());
+            assertTrue(sensor.process.isAlive());
+            assertEquals("scan", scan.path("alert").path("behaviour").path("detector").asText());
+            assertTrue(scan.path("alert").path("behaviour").path("observed").asInt() >= 20, scan.toString());
+            System.out.printf("live: scan alert %.1f s after the scan ended%n", (System.nanoTime() - done) / 1e9);
+        }
+
+        // baseline learn --live: a real HTTP server in a pod, a client calling it, learned for 8 s
+        Path profile = dir.resolve("profile.yaml");
+        Process web = new ProcessBuilder("ip", "netns", "exec", "cn-a-web", "python3", "-m", "http.server", "8000",
+                "--bind", "10.244.1.10", "--directory", dir.toString()).redirectErrorStream(true).start();
+        try {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process learn = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
+                    "io.crowsnest.sensor.cli.CrowsnestCli", "baseline", "learn", "--live", "--interfaces", "cn-br0", "--for", "8s",
+                    "--out", profile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("learn.log").toFile()).start();
+            Thread.sleep(3_000);
+            for (int i = 0; i < 5; i++) {
+                sh(10, "ip", "netns", "exec", "cn-a-client", "curl", "-s", "-o", "/dev/null", "http://10.244.1.10:8000/");
+            }
+            assertTrue(learn.waitFor(60, TimeUnit.SECONDS), "baseline learn --live --for 8s did not end");
+            String log = Files.readString(dir.resolve("learn.log"));
+            assertEquals(0, learn.exitValue(), log);
+            io.crowsnest.behaviour.profile.Profile p = io.crowsnest.behaviour.profile.Profile.read(profile);
+            io.crowsnest.behaviour.profile.WorkloadProfile client = p.workload("10.244.1.20");
+            assertTrue(client != null && client.talksTo.contains("10.244.1.10 tcp/8000"), Files.readString(profile));
+            assertTrue(p.workload("10.244.1.10").endpoints.containsKey("GET /"), Files.readString(profile));
+        } finally {
+            web.destroyForcibly();
+        }
+    }
+
+    @Test
     void withoutCaptureCapabilitiesItFailsAtOnceNamingThem(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin",
