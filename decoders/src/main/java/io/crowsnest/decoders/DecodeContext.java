@@ -88,6 +88,34 @@ public final class DecodeContext {
         eventCounts[e.ordinal()]++;
     }
 
+    /** Counts {@code e} without a packet to carry it (a counter, or a tracker that timed out). */
+    public void count(DecoderEvent e) {
+        eventCounts[e.ordinal()]++;
+    }
+
+    /**
+     * Decodes again from the IP header at {@code l3} (IP version {@code version}) up to {@code end},
+     * after the defragmenter rewrote the slot with a whole datagram. The link layer, VLAN tags,
+     * tunnel and outer fields and the events already raised stay; the layer fields are decoded
+     * afresh. Checksums are not validated (as in Suricata, a rebuilt packet is not re-checked: the
+     * fragments were, and the transport checksum of a datagram we put together proves nothing).
+     */
+    public void redecodeIp(Packet p, int version, int l3, int end) {
+        clearLayers(p);
+        p.ipChecksum = ChecksumState.UNCHECKED;
+        p.l4Checksum = ChecksumState.UNCHECKED;
+        checksums.suspend(true);
+        try {
+            if (version == 4) {
+                ipv4.decode(p, l3, end);
+            } else {
+                ipv6.decode(p, l3, end);
+            }
+        } finally {
+            checksums.suspend(false);
+        }
+    }
+
     /** Decodes from the link layer, per {@link Packet#linkType}; {@code end} is the captured length. */
     public void decodeLink(Packet p, int end) {
         switch (p.linkType) {
@@ -263,6 +291,7 @@ public final class DecodeContext {
         p.fragOffset = 0;
         p.ipFlags = 0;
         p.fragment = false;
+        p.fragHeaderOffset = 0;
         p.ipOptions = 0;
         p.l4Offset = -1;
         p.l4HeaderLength = 0;

@@ -79,12 +79,58 @@ public enum DecoderEvent {
     PPP_UNSUP_PROTO("decoder.ppp.unsup_proto"),
     GRE_VERSION0_RECUR("decoder.gre.version0_recur"),
     GRE_VERSION0_FLAGS("decoder.gre.version0_flags"),
-    GRE_VERSION0_MALFORMED_SRE_HDR("decoder.gre.version0_malformed_sre_hdr");
+    GRE_VERSION0_MALFORMED_SRE_HDR("decoder.gre.version0_malformed_sre_hdr"),
+    // ---- IP defragmentation (io.crowsnest.decoders.defrag); Suricata's names where it has one ----
+    /** A fragment overlaps one already held (exact duplicates included, as in Suricata). */
+    IPV4_FRAG_OVERLAP("decoder.ipv4.frag_overlap"),
+    IPV6_FRAG_OVERLAP("decoder.ipv6.frag_overlap"),
+    /** The fragment would end past 65,535 bytes: ignored. */
+    IPV4_FRAG_PKT_TOO_LARGE("decoder.ipv4.frag_pkt_too_large"),
+    IPV6_FRAG_PKT_TOO_LARGE("decoder.ipv6.frag_pkt_too_large"),
+    /** An IPv6 fragment other than the last whose length is not a multiple of 8 (RFC 8200): ignored. */
+    IPV6_FRAG_INVALID_LENGTH("decoder.ipv6.frag_invalid_length"),
+    /** The fragment could not be stored (its datagram holds too many bytes, or no memory was left): dropped. */
+    IPV4_FRAG_IGNORED("decoder.ipv4.frag_ignored", true),
+    IPV6_FRAG_IGNORED("decoder.ipv6.frag_ignored", true),
+    /**
+     * The first fragment does not hold the whole transport header (RFC 1858 / RFC 7112 "tiny
+     * fragment"): not a Suricata event; the datagram is still reassembled.
+     */
+    IPV4_TINY_FRAGMENT("defrag.ipv4.tiny_fragment"),
+    IPV6_TINY_FRAGMENT("defrag.ipv6.tiny_fragment"),
+    /** A datagram came in more fragments than {@code DefragConfig.maxFragments}: the whole datagram is dropped. */
+    DEFRAG_TOO_MANY_FRAGMENTS("defrag.too_many_fragments", true),
+    /** Counters (Suricata's stats names): fragments seen and datagrams reassembled. */
+    DEFRAG_IPV4_FRAGMENTS("defrag.ipv4.fragments"),
+    DEFRAG_IPV4_REASSEMBLED("defrag.ipv4.reassembled"),
+    DEFRAG_IPV6_FRAGMENTS("defrag.ipv6.fragments"),
+    DEFRAG_IPV6_REASSEMBLED("defrag.ipv6.reassembled"),
+    /** Incomplete datagrams dropped after the timeout (packet time). */
+    DEFRAG_IPV4_TIMEOUTS("defrag.ipv4.timeouts", true),
+    DEFRAG_IPV6_TIMEOUTS("defrag.ipv6.timeouts", true),
+    /** The tracker cap was reached: the least recently used incomplete datagram was dropped for a new one. */
+    DEFRAG_MAX_TRACKERS_REACHED("defrag.max_trackers_reached", true),
+    /** The memcap was reached: the least recently used incomplete datagram was dropped to make room. */
+    DEFRAG_MEMCAP_REACHED("defrag.memcap_reached", true);
 
     private final String eventName;
+    private final boolean loss;
 
     DecoderEvent(String eventName) {
+        this(eventName, false);
+    }
+
+    DecoderEvent(String eventName, boolean loss) {
         this.eventName = eventName;
+        this.loss = loss;
+    }
+
+    /**
+     * True when the event means traffic was lost to inspection (a cap hit, a datagram dropped):
+     * summaries list these under {@code drops:} rather than {@code events:}.
+     */
+    public boolean loss() {
+        return loss;
     }
 
     /** The event's name as it appears in summaries, stats and (later) EVE anomaly records. */

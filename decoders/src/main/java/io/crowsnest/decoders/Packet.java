@@ -71,6 +71,18 @@ public final class Packet {
     public int ipFlags;
     /** True when the packet is a fragment (MF set or offset non-zero). */
     public boolean fragment;
+    /** IPv6: offset of the (first) fragment header in {@link #data}, 0 when there is none. */
+    public int fragHeaderOffset;
+    /**
+     * The fragment was taken into a reassembly tracker ({@code decoders.defrag}): its bytes live on in
+     * the datagram another slot will carry once complete. Flow and app-layer processing skip it.
+     */
+    public boolean fragmentHeld;
+    /**
+     * This slot was rewritten with a reassembled datagram (Suricata's {@code PKT_REBUILT_FRAGMENT}):
+     * the bytes from the IP header on are the whole datagram, decoded down to L4.
+     */
+    public boolean reassembled;
     /** Bitmask of IPv4 options present (see {@link IpOptions}). */
     public int ipOptions;
 
@@ -155,6 +167,9 @@ public final class Packet {
         fragOffset = 0;
         ipFlags = 0;
         fragment = false;
+        fragHeaderOffset = 0;
+        fragmentHeld = false;
+        reassembled = false;
         ipOptions = 0;
         l4Offset = -1;
         l4HeaderLength = 0;

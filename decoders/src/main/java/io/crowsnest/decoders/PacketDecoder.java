@@ -1,6 +1,8 @@
 package io.crowsnest.decoders;
 
 import io.crowsnest.decoders.checksum.ChecksumPolicy;
+import io.crowsnest.decoders.defrag.DefragConfig;
+import io.crowsnest.decoders.defrag.Defragmenter;
 
 /**
  * Decodes a {@link Packet} in place: link layer, VLAN tags, IPv4/IPv6, TCP/UDP/ICMP, and
@@ -15,15 +17,25 @@ import io.crowsnest.decoders.checksum.ChecksumPolicy;
  * {@code .vlan}, {@code .sll}, {@code .loopback}, {@code .raw}, {@code .arp}, {@code .pppoe},
  * {@code .ipv4}, {@code .ipv6}, {@code .tcp}, {@code .udp}, {@code .icmp}, {@code .vxlan},
  * {@code .geneve}, {@code .gre}, {@code .ipip}); {@link DecodeContext} wires and dispatches them.
+ *
+ * <p>IP fragments go to the {@link Defragmenter} (always on, as in Suricata): a fragment that
+ * completes its datagram leaves this method as the whole datagram (the slot rewritten, decoded
+ * to L4, {@link Packet#reassembled}); the others are marked {@link Packet#fragmentHeld}.
  */
 public final class PacketDecoder {
     private final DecoderConfig config;
     private final long[] eventCounts = new long[DecoderEvent.count()];
     private final DecodeContext ctx;
+    private final Defragmenter defrag;
 
     public PacketDecoder(DecoderConfig config) {
+        this(config, DefragConfig.defaults());
+    }
+
+    public PacketDecoder(DecoderConfig config, DefragConfig defragConfig) {
         this.config = config;
         this.ctx = new DecodeContext(config, eventCounts);
+        this.defrag = new Defragmenter(defragConfig, ctx);
     }
 
     /** Decodes {@code p}; returns true when an IP layer was decoded. */
@@ -38,13 +50,33 @@ public final class PacketDecoder {
             end = 0;
         }
         ctx.decodeLink(p, end);
+        if (p.fragment && p.decoded) {
+            // The fragment's own checksum marks are sampled before the defragmenter may rewrite the
+            // slot: a rebuilt datagram carries UNCHECKED marks (it is not re-validated).
+            recordChecksums(p);
+            defrag.fragment(p);
+            if (p.decoded) {
+                p.flowHash = FlowHash.of(p);
+            }
+            return p.decoded;
+        }
+        defrag.tick(p.tsSeconds * 1_000_000_000L + p.tsNanos);
         if (p.decoded) {
             p.flowHash = FlowHash.of(p);
         }
+        recordChecksums(p);
+        return p.decoded;
+    }
+
+    private void recordChecksums(Packet p) {
         if (p.ipChecksum != ChecksumState.UNCHECKED || p.l4Checksum != ChecksumState.UNCHECKED) {
             ctx.checksums.recordPacket(p.ipChecksum == ChecksumState.BAD || p.l4Checksum == ChecksumState.BAD);
         }
-        return p.decoded;
+    }
+
+    /** The thread's defragmenter (trackers in use, memory), for stats and tests. */
+    public Defragmenter defragmenter() {
+        return defrag;
     }
 
     /** Events counted so far, indexed by {@link DecoderEvent#ordinal()}. */

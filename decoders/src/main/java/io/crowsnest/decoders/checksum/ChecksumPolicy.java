@@ -15,6 +15,8 @@ public final class ChecksumPolicy {
 
     private final ChecksumMode mode;
     private boolean active;
+    /** Set while a reassembled datagram is decoded again: nothing is validated then. */
+    private boolean suspended;
     private int sampled;
     private int sampledBad;
     private long invalidPackets;
@@ -27,7 +29,12 @@ public final class ChecksumPolicy {
 
     /** True when decoders should validate checksums for the current packet. */
     public boolean active() {
-        return active;
+        return active && !suspended;
+    }
+
+    /** Suspends validation (true) or resumes it (false); the AUTO decision is not affected. */
+    public void suspend(boolean on) {
+        suspended = on;
     }
 
     /** Called once per packet for which at least one checksum was validated. */

@@ -9,8 +9,9 @@ import io.crowsnest.decoders.Packet;
  * IPv6 fixed header and extension headers (hop-by-hop 0, routing 43, fragment 44, destination
  * options 60, AH 51). {@link Packet#ipHeaderLength} includes the extension headers and
  * {@link Packet#ipProto} is the protocol after them. A fragment header fills the fragment fields
- * ({@code ipId} = identification, {@code fragOffset} in bytes, {@code ipFlags} bit 0x1 = M);
- * fragments are not decoded past the IP layer.
+ * ({@code ipId} = identification, {@code fragOffset} in bytes, {@code ipFlags} bit 0x1 = M,
+ * {@code fragHeaderOffset}); fragments are not decoded past the IP layer here: the defragmenter
+ * ({@code io.crowsnest.decoders.defrag}) reassembles them and decodes the whole datagram.
  */
 public final class Ipv6Decoder {
     public static final int HEADER_LEN = 40;
@@ -114,6 +115,7 @@ public final class Ipv6Decoder {
                     if (++fh > 1) {
                         ctx.event(p, DecoderEvent.IPV6_EXTHDR_DUPL_FH);
                     }
+                    p.fragHeaderOffset = cur; // the one the fragment fields below come from
                     int offFlags = Bytes.u16(d, cur + 2);
                     p.fragOffset = offFlags & 0xfff8;
                     p.ipFlags = offFlags & 0x1;

@@ -60,6 +60,8 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         long packets;
         long skippedNoIp;
         long skippedBadChecksum;
+        /** IP fragments not (yet) a whole datagram: inspected as packets, kept out of flows. */
+        long fragments;
 
         State(FlowTable flows, DetectionContext detection, AppLayer app) {
             this.flows = flows;
@@ -208,6 +210,14 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             st.skippedBadChecksum++;
             return;
         }
+        if (p.fragment) {
+            // A fragment the decoder held for reassembly (or could not use): as in Suricata it gets
+            // no flow (it has no ports; the reassembled datagram is the flow's packet), but
+            // packet-level rules still see it (ip-only rules, fragbits, dsize …).
+            st.fragments++;
+            st.detection.inspect(p, null, 0, this);
+            return;
+        }
         int flowFlags = st.flows.process(p);
         Flow flow = st.flows.current();
         AppLayerState app = st.app == null ? null : st.app.process(p, flow, flowFlags);
@@ -328,6 +338,11 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
 
     public long skippedBadChecksum() {
         return state == null ? 0 : state.skippedBadChecksum;
+    }
+
+    /** IP fragments this worker inspected without a flow (held for, or left out of, reassembly). */
+    public long fragments() {
+        return state == null ? 0 : state.fragments;
     }
 
     /** Non-alert EVE records this worker emitted (they travel the alert ring too). */

@@ -191,9 +191,15 @@ public final class ReplayRunner {
 
         for (DecoderEvent e : DecoderEvent.values()) {
             if (eventCounts[e.ordinal()] > 0) {
-                result.events.put(e.eventName(), eventCounts[e.ordinal()]);
+                // defrag caps and timeouts lose datagrams: they are drops, the rest describe the traffic
+                (e.loss() ? result.drops : result.events).put(e.eventName(), eventCounts[e.ordinal()]);
             }
         }
+        long fragments = 0;
+        for (io.crowsnest.sensor.pipeline.DetectionWorker w : pipeline.workers()) {
+            fragments += w.fragments();
+        }
+        putNonZero(result.events, "fragments (inspected without a flow)", fragments);
         for (java.util.Map.Entry<String, Long> e : pipeline.streamCounters().entrySet()) {
             // caps hit are losses; the rest describe the traffic
             if (e.getKey().endsWith("_drops")) {
