@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * milliseconds; {@code src}/{@code dst} (IPv4 or IPv6), {@code spt}/{@code dpt} (TCP, UDP,
  * SCTP only), {@code proto} as in EVE, {@code act} = action, {@code cat} = classtype category,
  * {@code cn1} = gid, {@code cn2} = rev, {@code cn3} = flow id (when there is a flow),
- * {@code cs1} = direction (when there is a flow), each with its label.
+ * {@code cs1} = direction (when there is a flow), {@code cs2}/{@code cs3} = the ruleset's hash and load time
+ * (live sensor), each with its label.
  *
  * <p>Escaping (CEF spec): in header fields {@code \} → {@code \\} and {@code |} → {@code \|};
  * a CR or LF in a header field (not allowed there by the spec) becomes a space. In extension
@@ -60,6 +61,14 @@ public final class CefFormat implements AlertFormat {
         if (a.hasFlow) {
             b.append(" cn3Label=flowId cn3=").append(a.flowId);
             b.append(" cs1Label=direction cs1=").append(a.toServer ? "to_server" : "to_client");
+        }
+        if (a.rulesetHash != null) {
+            // which ruleset raised it, so a reload can be proven live from the SIEM
+            b.append(" cs2Label=rulesetHash cs2=").append(a.rulesetHash);
+            if (a.rulesetLoadedAt != null) {
+                b.append(" cs3Label=rulesetLoaded cs3=");
+                escapeExtension(b, a.rulesetLoadedAt);
+            }
         }
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));
     }

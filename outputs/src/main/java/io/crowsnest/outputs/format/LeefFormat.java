@@ -65,6 +65,8 @@ public final class LeefFormat implements AlertFormat {
             attr(b, "flowId", Long.toString(a.flowId));
             attr(b, "direction", a.toServer ? "to_server" : "to_client");
         }
+        attr(b, "rulesetHash", a.rulesetHash);
+        attr(b, "rulesetLoaded", a.rulesetHash == null ? null : a.rulesetLoadedAt);
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 

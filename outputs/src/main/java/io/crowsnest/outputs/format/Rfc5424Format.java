@@ -67,6 +67,8 @@ public final class Rfc5424Format implements AlertFormat {
         if (ports) {
             param(b, "dport", Integer.toString(a.dstPort));
         }
+        param(b, "ruleset", a.rulesetHash);
+        param(b, "rulesetLoaded", a.rulesetHash == null ? null : a.rulesetLoadedAt);
         b.append("] ");
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));
         body.format(a, out);

@@ -109,4 +109,22 @@ class FormatGoldenTest {
         assertEquals("msg=ET \"evil\" | a=b \\\\ c]\\nnext\\rline^x\\\ty ünï 日本",
                 s.substring(s.indexOf("msg="), s.indexOf("\tflowId=")));
     }
+
+    @Test
+    void everyFormatNamesTheRulesetThatRaisedTheAlert() throws Exception {
+        Alert a = TestAlerts.plain();
+        a.rulesetHash = "0123456789ab";
+        a.rulesetLoadedAt = "2026-11-23T21:40:00Z";
+        String json = fmt(new EveJsonFormat(), a);
+        assertEquals(true, json.contains("\"ruleset\":{\"hash\":\"0123456789ab\",\"loaded\":\"2026-11-23T21:40:00Z\"}"), json);
+        String sd = fmt(new Rfc5424Format(16, "h"), a);
+        assertEquals(true, sd.contains(" ruleset=\"0123456789ab\" rulesetLoaded=\"2026-11-23T21:40:00Z\"]"), sd);
+        assertEquals(true, fmt(new Rfc3164Format(16, "h"), a).contains("\"hash\":\"0123456789ab\""));
+        String cef = fmt(new CefFormat(), a);
+        assertEquals(true, cef.endsWith(" cs2Label=rulesetHash cs2=0123456789ab cs3Label=rulesetLoaded cs3=2026-11-23T21:40:00Z"), cef);
+        String leef = fmt(new LeefFormat('\t'), a);
+        assertEquals(true, leef.endsWith("\trulesetHash=0123456789ab\trulesetLoaded=2026-11-23T21:40:00Z"), leef);
+        // without a hashed ruleset (replay of ad-hoc rules before this change), nothing is added
+        assertFalse(fmt(new CefFormat(), TestAlerts.plain()).contains("rulesetHash"));
+    }
 }

@@ -74,6 +74,26 @@ public final class RuleSetBuilder {
                 loader.flowbits().names(), loader.flowints().names(), List.copyOf(empty), t1 - t0, t2 - t1);
     }
 
+    /**
+     * The hash {@link #build} gives the same sources (SHA-256 over the rule texts in load order, 12 hex
+     * digits), for runs that load rules another way (replay); unreadable files are skipped (the loader
+     * reports them).
+     */
+    public static String hashOf(Sources src) throws IOException {
+        MessageDigest sha = sha256();
+        if (src.defaultRules()) {
+            for (String name : RuleSetLoader.shippedRuleFiles()) {
+                sha.update(resource("signatures/" + name).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        for (Path file : src.files()) {
+            if (Files.isReadable(file)) {
+                sha.update(Files.readString(file, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    }
+
     private static int collect(RuleLoadResult r, String name, String text, MessageDigest sha, List<Signature> signatures,
                                List<String> refused, List<String> empty) {
         sha.update(text.getBytes(StandardCharsets.UTF_8));

@@ -53,6 +53,9 @@ public final class ReplayRunner {
             return result;
         }
         DetectionEngine engine = DetectionEngine.build(rules.signatures());
+        // the same ruleset identity a live sensor stamps on its alerts (EVE alert.ruleset, syslog, CEF, LEEF)
+        engine.identity(io.crowsnest.sensor.reload.RuleSetBuilder.hashOf(new io.crowsnest.sensor.reload.RuleSetBuilder.Sources(
+                options.defaultRules, options.ruleFiles, options.variables)), java.time.Instant.ofEpochMilli(System.currentTimeMillis()).toString());
         if (options.thresholdFile != null) {
             try {
                 engine.thresholds().configure(ThresholdConfig.load(options.thresholdFile));

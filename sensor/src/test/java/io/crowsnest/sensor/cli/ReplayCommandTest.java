@@ -110,4 +110,26 @@ class ReplayCommandTest {
         assertEquals(2, run("replay", demo().toString(), "--threshold-file", tf.toString(), "--out", dir.resolve("b").toString()));
         assertTrue(err.contains("threshold.config") && err.contains("1"), err);
     }
+
+    @Test
+    void replayAlertsNameTheRulesetLikeALiveSensorWould(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("local.rules");
+        Files.writeString(rules, "alert tcp any any -> any any (msg:\"any syn\"; flags:S; sid:1;)\n");
+        CliRun cli = new CliRun();
+        Path pcap = SharedData.projectRoot().resolve("pcaps/demo-container-attacks.pcap");
+        assertEquals(0, cli.run("replay", "--no-behaviour", "--rules", rules.toString(), "--out", dir.resolve("o").toString(), pcap.toString()));
+        String expected = io.crowsnest.sensor.reload.RuleSetBuilder.build(new io.crowsnest.sensor.reload.RuleSetBuilder.Sources(
+                true, java.util.List.of(rules), java.util.Map.of()), null).hash();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<String> lines = Files.readAllLines(dir.resolve("o/eve.json"));
+        assertTrue(lines.size() > 1);
+        for (String line : lines) {
+            assertEquals(expected, json.readTree(line).path("alert").path("ruleset").path("hash").asText(), line);
+        }
+        // another rule file: another hash
+        Files.writeString(rules, "alert tcp any any -> any any (msg:\"any syn\"; flags:S; sid:2;)\n");
+        assertEquals(0, cli.run("replay", "--no-behaviour", "--rules", rules.toString(), "--out", dir.resolve("p").toString(), pcap.toString()));
+        String other = json.readTree(Files.readAllLines(dir.resolve("p/eve.json")).get(0)).path("alert").path("ruleset").path("hash").asText();
+        assertTrue(!other.equals(expected) && other.length() == 12, other);
+    }
 }
