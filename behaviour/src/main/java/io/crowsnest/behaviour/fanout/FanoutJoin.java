@@ -120,8 +120,13 @@ public final class FanoutJoin {
         s.endpoint = Endpoints.template(in.method, in.uri);
         ArrayDeque<Call> q = calls.get(in.server);
         if (q != null) {
-            for (Iterator<Call> it = q.iterator(); it.hasNext(); ) {
+            // newest first, stopping once calls are older than the request (minus a second for records
+            // that arrived out of order): a busy service's 30 s of calls are not walked per request
+            for (Iterator<Call> it = q.descendingIterator(); it.hasNext(); ) {
                 Call c = it.next();
+                if (c.start < from - GRACE_NANOS) {
+                    break;
+                }
                 if (!c.claimed && c.start >= from && c.start <= in.endNanos) {
                     c.claimed = true;
                     s.fanout++;

@@ -44,20 +44,31 @@ public final class Sampler {
         return count;
     }
 
+    /** Sorted copy of the sample, rebuilt only when the sample changed since the last quantile. */
+    private double[] sorted;
+    private long sortedAt = -1;
+
     public double quantile(double q) {
         if (size == 0) {
             return 0;
         }
-        double[] s = Arrays.copyOf(values, size);
-        Arrays.sort(s);
-        int i = (int) Math.ceil(q * size) - 1;
-        return s[Math.max(0, Math.min(size - 1, i))];
+        // a detector asks for the same quantile per request: re-sort only when the sample grew by an
+        // eighth (or changed while small), not on every call
+        if (sorted == null || (count != sortedAt && (count < 64 || count - sortedAt >= Math.max(1, sortedAt / 8)))) {
+            sorted = Arrays.copyOf(values, size);
+            Arrays.sort(sorted);
+            sortedAt = count;
+        }
+        double[] s = sorted;
+        int i = (int) Math.ceil(q * s.length) - 1;
+        return s[Math.max(0, Math.min(s.length - 1, i))];
     }
 
     public Stats stats() {
         if (count == 0) {
             return new Stats(0, 0, 0, 0, 0);
         }
+        sorted = null; // exact for the profile
         return new Stats(count, sum / count, quantile(0.5), quantile(0.99), max);
     }
 }
