@@ -47,6 +47,7 @@ public final class KeywordRegistry {
             new ByteMathKeyword(),
             new StreamSizeKeyword(),
             new XbitsKeyword(),
+            new WorkloadKeyword(),
             new FlowintKeyword(),
             new FragbitsKeyword(),
             new FragoffsetKeyword(),

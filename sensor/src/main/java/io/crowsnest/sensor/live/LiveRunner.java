@@ -98,6 +98,8 @@ public final class LiveRunner {
             err.println("crowsnest: " + e.getMessage());
             return EXIT_USAGE;
         }
+        io.crowsnest.detection.workload.WorkloadFacts.install(
+                io.crowsnest.sensor.rules.WorkloadFactsAdapter.of(identity == null ? null : identity.lookup()));
         DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
         settings.workers = options.workers;
         settings.ringSize = options.ringSize;

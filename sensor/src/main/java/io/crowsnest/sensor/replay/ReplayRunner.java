@@ -91,6 +91,8 @@ public final class ReplayRunner {
             result.exitCode = ReplayResult.EXIT_USAGE;
             return result;
         }
+        // the workload rule keyword asks the identity journal (none: every address unknown)
+        io.crowsnest.detection.workload.WorkloadFacts.install(io.crowsnest.sensor.rules.WorkloadFactsAdapter.of(workloads));
         DetectionPipeline.Settings settings = new DetectionPipeline.Settings();
         settings.workers = options.workers;
         settings.ringSize = options.ringSize;

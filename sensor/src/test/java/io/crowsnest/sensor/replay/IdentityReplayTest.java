@@ -87,4 +87,42 @@ class IdentityReplayTest {
         assertEquals(1, r.exitCode);
         assertTrue(r.inputErrors.get(0).contains("nope.jsonl"), r.inputErrors.toString());
     }
+
+    @Test
+    void rulesMatchOnWhoHeldTheAddressAtThePacketTime(@TempDir Path dir) throws IOException {
+        IdentityHistory h = new IdentityHistory(Long.MAX_VALUE, 1000);
+        h.open(IpKey.parse("10.244.1.66"), new Workload(Workload.Kind.POD, "shop", "debug-7f9c", "shell", null, "busybox:1.36",
+                Map.of("app", "debug"), "node-a", null), T0);
+        h.open(IpKey.parse("10.244.1.10"), new Workload(Workload.Kind.POD, "shop", "web-5d8f", "web", null, "shop/web:2.1",
+                Map.of("app", "web"), "node-a", "Deployment/web"), T0);
+        Path identity = dir.resolve("identity.jsonl");
+        h.save(identity);
+        Path rules = dir.resolve("workload.rules");
+        Files.writeString(rules, String.join("\n",
+                "alert tcp any any -> any any (msg:\"debug pod talks to the web deployment\"; flow:to_server,established;"
+                        + " workload:src label app=debug; workload:dst owner Deployment/web; sid:7000001;)",
+                "alert tcp any any -> any any (msg:\"never: source is not in kube-system\"; flow:to_server,established;"
+                        + " workload:src namespace kube-system; sid:7000002;)",
+                "alert tcp any any -> any any (msg:\"to an unnamed destination\"; flow:to_server,established;"
+                        + " workload:src namespace shop; workload:dst kind !pod; sid:7000003;)", ""));
+        ReplayOptions o = new ReplayOptions();
+        o.files.add(SharedData.projectRoot().resolve("pcaps/demo-container-attacks.pcap"));
+        o.identityFile = identity;
+        o.defaultRules = false;
+        o.behaviour = false;
+        o.ruleFiles.add(rules);
+        o.outDir = dir.resolve("out");
+        ReplayResult r = new ReplayRunner(o, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        assertEquals(0, r.exitCode, r.inputErrors + " " + r.ruleErrors);
+        assertTrue(r.ruleErrors.isEmpty(), r.ruleErrors.toString());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(o.outDir.resolve("eve.json"))) {
+            JsonNode a = JSON.readTree(line);
+            seen.add(a.path("alert").path("signature_id").asText() + " " + a.path("src_ip").asText() + " -> " + a.path("dest_ip").asText());
+        }
+        assertTrue(seen.contains("7000001 10.244.1.66 -> 10.244.1.10"), seen.toString());
+        assertFalse(seen.stream().anyMatch(x -> x.startsWith("7000002")), seen.toString());
+        assertTrue(seen.stream().anyMatch(x -> x.startsWith("7000003 10.244.1.66 -> ") && !x.endsWith("10.244.1.10")), seen.toString());
+        assertFalse(seen.stream().anyMatch(x -> x.startsWith("7000001") && !x.equals("7000001 10.244.1.66 -> 10.244.1.10")), seen.toString());
+    }
 }
