@@ -151,6 +151,11 @@ public final class EveAlertWriter implements AlertOutput {
     }
 
     private void writeWorkload(String field, Workload w) throws IOException {
+        writeWorkload(gen, field, w);
+    }
+
+    /** {@code "src_workload": {kind, namespace, pod, container, container_id, image, labels, node, owner}}; missing facts omitted. */
+    static void writeWorkload(JsonGenerator gen, String field, Workload w) throws IOException {
         if (w == null) {
             return;
         }
@@ -158,11 +163,11 @@ public final class EveAlertWriter implements AlertOutput {
         if (w.kind() != null) {
             gen.writeStringField("kind", w.kind().json());
         }
-        stringField("namespace", w.namespace());
-        stringField("pod", w.pod());
-        stringField("container", w.container());
-        stringField("container_id", w.containerId());
-        stringField("image", w.image());
+        stringField(gen, "namespace", w.namespace());
+        stringField(gen, "pod", w.pod());
+        stringField(gen, "container", w.container());
+        stringField(gen, "container_id", w.containerId());
+        stringField(gen, "image", w.image());
         if (w.labels() != null && !w.labels().isEmpty()) {
             gen.writeObjectFieldStart("labels");
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(w.labels()).entrySet()) {
@@ -170,9 +175,15 @@ public final class EveAlertWriter implements AlertOutput {
             }
             gen.writeEndObject();
         }
-        stringField("node", w.node());
-        stringField("owner", w.owner());
+        stringField(gen, "node", w.node());
+        stringField(gen, "owner", w.owner());
         gen.writeEndObject();
+    }
+
+    private static void stringField(JsonGenerator gen, String name, String value) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            gen.writeStringField(name, value);
+        }
     }
 
     private void stringField(String name, String value) throws IOException {

@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
 public final class EveWriter implements AlertOutput {
     private final OutputStream out;
     private final EveAlertWriter alerts;
+    /** Names both ends of flow and transaction records too (null: not named). */
+    private io.crowsnest.identity.WorkloadLookup workloads;
     private final JsonGenerator gen;
     private boolean lastWasAlert;
     private EveFile file;
@@ -38,6 +40,7 @@ public final class EveWriter implements AlertOutput {
     /** Names both ends of alerts (see {@link EveAlertWriter#withWorkloads}). */
     public EveWriter withWorkloads(io.crowsnest.identity.WorkloadLookup lookup) {
         alerts.withWorkloads(lookup);
+        this.workloads = lookup;
         return this;
     }
 
@@ -88,6 +91,11 @@ public final class EveWriter implements AlertOutput {
             gen.writeNumberField("dest_port", a.dstPort);
         }
         gen.writeStringField("proto", EveFormat.proto(a.ipProto));
+        if (workloads != null) {
+            long t = a.tsSeconds * 1_000_000_000L + a.tsNanos;
+            EveAlertWriter.writeWorkload(gen, "src_workload", workloads.lookup(a.srcHi, a.srcLo, t));
+            EveAlertWriter.writeWorkload(gen, "dest_workload", workloads.lookup(a.dstHi, a.dstLo, t));
+        }
         if ("anomaly".equals(a.eventType) || "flow".equals(a.eventType)) {
             if (a.appProto != null) {
                 gen.writeStringField("app_proto", a.appProto);

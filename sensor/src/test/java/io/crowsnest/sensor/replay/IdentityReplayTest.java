@@ -111,15 +111,27 @@ class IdentityReplayTest {
         o.defaultRules = false;
         o.behaviour = false;
         o.ruleFiles.add(rules);
+        o.eveTypes.add("flow");
         o.outDir = dir.resolve("out");
         ReplayResult r = new ReplayRunner(o, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         assertEquals(0, r.exitCode, r.inputErrors + " " + r.ruleErrors);
         assertTrue(r.ruleErrors.isEmpty(), r.ruleErrors.toString());
         java.util.Set<String> seen = new java.util.TreeSet<>();
+        boolean namedFlow = false;
         for (String line : Files.readAllLines(o.outDir.resolve("eve.json"))) {
             JsonNode a = JSON.readTree(line);
+            if ("flow".equals(a.path("event_type").asText())) {
+                // flow records name both ends too
+                if ("10.244.1.66".equals(a.path("src_ip").asText()) && "10.244.1.10".equals(a.path("dest_ip").asText())) {
+                    assertEquals("debug-7f9c", a.path("src_workload").path("pod").asText(), line);
+                    assertEquals("Deployment/web", a.path("dest_workload").path("owner").asText(), line);
+                    namedFlow = true;
+                }
+                continue;
+            }
             seen.add(a.path("alert").path("signature_id").asText() + " " + a.path("src_ip").asText() + " -> " + a.path("dest_ip").asText());
         }
+        assertTrue(namedFlow, "a flow record between the two pods names them");
         assertTrue(seen.contains("7000001 10.244.1.66 -> 10.244.1.10"), seen.toString());
         assertFalse(seen.stream().anyMatch(x -> x.startsWith("7000002")), seen.toString());
         assertTrue(seen.stream().anyMatch(x -> x.startsWith("7000003 10.244.1.66 -> ") && !x.endsWith("10.244.1.10")), seen.toString());
