@@ -14,7 +14,8 @@ public final class BehaviourEngine {
     private static final long TICK_NANOS = 1_000_000_000L;
     private final List<Observer> observers;
     private final AlertSink sink;
-    private final Map<String, Long> alertsByDetector = new LinkedHashMap<>();
+    /** Read by the metrics endpoint while the stage writes it: a concurrent map. */
+    private final Map<String, Long> alertsByDetector = new java.util.concurrent.ConcurrentSkipListMap<>();
     private long clock;
     private long lastTick;
     private long flows;

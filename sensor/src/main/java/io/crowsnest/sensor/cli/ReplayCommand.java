@@ -87,6 +87,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
     boolean eveCompress;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus /metrics, /healthz and /readyz here while replaying (default: not served).")
+    String metricsAddress;
+
+    @Option(names = "--metrics-linger", paramLabel = "SECONDS",
+            description = "Keep serving the final metrics this long after the replay (default: ${DEFAULT-VALUE}).")
+    long metricsLinger;
+
     @Option(names = "--no-behaviour", description = "Do not run the behavioural detectors.")
     boolean noBehaviour;
 
@@ -102,6 +110,17 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
         BehaviourOptions.apply(spec, o, noBehaviour, baseline, behaviourSet);
+        if (metricsAddress != null) {
+            java.util.Optional<java.net.InetSocketAddress> a = io.crowsnest.sensor.config.CrowsnestConfig.parseAddress(metricsAddress);
+            if (a == null || a.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-address must be HOST:PORT, got '" + metricsAddress + "'");
+            }
+            o.metricsAddress = new java.net.InetSocketAddress(a.get().getHostString(), a.get().getPort());
+        }
+        if (metricsLinger < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-linger must not be negative");
+        }
+        o.metricsLingerSeconds = metricsLinger;
         o.forward.addAll(forward);
         if (eveRotateMb < 0 || eveRotateMinutes < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--eve-rotate-mb and --eve-rotate-minutes must not be negative");

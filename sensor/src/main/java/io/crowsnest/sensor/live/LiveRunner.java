@@ -144,6 +144,9 @@ public final class LiveRunner {
         SensorMetrics metrics = new SensorMetrics(cap::stats, () -> pipeline.alerts().alerts(),
                 () -> pipeline.ring().occupancy(), () -> rl.current().loaded(), () -> rl.current().refusedCount());
         metrics.ruleset(() -> rl.current().hash(), () -> rl.current().loadedAtSeconds());
+        if (settings.behaviour != null) {
+            metrics.behaviour(settings.behaviour.alertsByDetector());
+        }
         AdminEndpoint admin = null;
         if (options.adminAddress != null) {
             try {

@@ -36,14 +36,27 @@ public final class SensorMetrics {
         FunctionCounter.builder("crowsnest_alerts", alerts, LongSupplier::getAsLong)
                 .description("Alerts raised").register(registry);
         Gauge.builder("crowsnest_ring_occupancy", ringOccupancy, s -> s.getAsLong())
-                .description("Packet-ring slots filled and not yet consumed").register(registry);
-        Gauge.builder("crowsnest_rules_loaded", rulesLoaded, LongSupplier::getAsLong).description("Rules loaded").register(registry);
-        Gauge.builder("crowsnest_rules_refused", rulesRefused, LongSupplier::getAsLong).description("Rules that failed to load").register(registry);
+                .description("Packet-ring slots filled and not yet consumed").strongReference(true).register(registry);
+        Gauge.builder("crowsnest_rules_loaded", rulesLoaded, LongSupplier::getAsLong).description("Rules loaded").strongReference(true).register(registry);
+        Gauge.builder("crowsnest_rules_refused", rulesRefused, LongSupplier::getAsLong).description("Rules that failed to load").strongReference(true).register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         // ProcessorMetrics is left out: its process_cpu_time_ns_total and system_cpu_count names
         // fail `promtool check metrics` (abbreviated unit, "_count" on a gauge).
+    }
+
+    /**
+     * Behavioural alerts by detector ({@code crowsnest_behaviour_alerts_total{detector="scan"}}): seven
+     * detectors, a bounded label. Read at scrape time from the stage's map (written by the writer thread).
+     */
+    public void behaviour(Map<String, Long> alertsByDetector) {
+        for (String d : java.util.List.of("fanout", "reflection", "scan", "bruteforce", "beacon", "dns-tunnel", "lateral")) {
+            FunctionCounter.builder("crowsnest_behaviour_alerts", alertsByDetector, m -> {
+                Long v = m.get(d);
+                return v == null ? 0 : v;
+            }).description("Behavioural alerts, by detector").tag("detector", d).register(registry);
+        }
     }
 
     private volatile Supplier<String> rulesetHash;
@@ -55,7 +68,7 @@ public final class SensorMetrics {
      */
     public void ruleset(Supplier<String> hash, java.util.function.DoubleSupplier loadedAtSeconds) {
         Gauge.builder("crowsnest_ruleset_loaded_timestamp_seconds", loadedAtSeconds, java.util.function.DoubleSupplier::getAsDouble)
-                .description("When the active rule set was loaded (Unix time)").register(registry);
+                .description("When the active rule set was loaded (Unix time)").strongReference(true).register(registry);
         this.rulesetHash = hash;
     }
 

@@ -47,6 +47,11 @@ public final class ReplayOptions {
     public long eveRotateMinutes;
     public boolean eveCompress;
 
+    /** Serve /metrics, /healthz and /readyz here while replaying (null: not served). */
+    public java.net.InetSocketAddress metricsAddress;
+    /** Keep serving the final metrics this long after the replay ended (a last scrape sees the totals). */
+    public long metricsLingerSeconds;
+
     /** Run the behavioural detectors (off with --no-behaviour). */
     public boolean behaviour = true;
     /** The baseline the detectors compare with (null: none, drift detection off). */

@@ -108,6 +108,7 @@ public final class ReplayRunner {
         // publishes in batches, so no publish pays for a wake-up.
         DetectionPipeline pipeline = new DetectionPipeline(engine, outputs, settings, new YieldingWaitStrategy(), err);
         PacketRing ring = pipeline.ring();
+        io.crowsnest.sensor.metrics.HealthEndpoint metricsEndpoint = serveMetrics(pipeline, engine, result);
         DecoderConfig decoderConfig = DecoderConfig.defaults();
         long[] eventCounts = new long[DecoderEvent.count()];
 
@@ -157,6 +158,8 @@ public final class ReplayRunner {
                         }
                         // One publish per batch: the workers' barrier sees the whole range at once.
                         ring.publish(lo, hi);
+                        progressPackets = packets; // plain volatile stores, once per batch, for /metrics
+                        progressBytes = bytes;
                         if (damage != null) {
                             throw damage;
                         }
@@ -184,11 +187,17 @@ public final class ReplayRunner {
         } finally {
             // Drain in pipeline order so every alert raised is written before we return.
             result.inputErrors.addAll(pipeline.drainAndClose());
+            progressPackets = packets;
+            progressBytes = bytes;
+            replaying = false;
             if (progress != null) {
                 progress.finish();
             }
         }
         result.seconds = (System.nanoTime() - started) / 1e9;
+        if (metricsEndpoint != null) {
+            lingerThenClose(metricsEndpoint); // after the clock stopped: the linger is not replay time
+        }
         result.packets = packets;
         result.bytes = bytes;
         result.alerts = pipeline.alerts().alerts();
@@ -226,6 +235,47 @@ public final class ReplayRunner {
         }
         putNonZero(result.drops, "worker_errors (packets whose inspection failed)", ring.workerFailures());
         return result;
+    }
+
+    private volatile long progressPackets;
+    private volatile long progressBytes;
+    private volatile boolean replaying = true;
+
+    /** /metrics (the same names as live, the replay as interface "replay"), /healthz and /readyz, or null. */
+    private io.crowsnest.sensor.metrics.HealthEndpoint serveMetrics(DetectionPipeline pipeline, DetectionEngine engine,
+                                                                   ReplayResult result) {
+        if (options.metricsAddress == null) {
+            return null;
+        }
+        io.crowsnest.sensor.metrics.SensorMetrics metrics = new io.crowsnest.sensor.metrics.SensorMetrics(
+                () -> List.of(new io.crowsnest.capture.live.InterfaceStats("replay", 0, progressPackets, progressBytes,
+                        progressPackets, 0, 0, progressPackets, 0, 0, replaying, null)),
+                () -> pipeline.alerts().alerts(), () -> pipeline.ring().occupancy(), result.rulesLoaded,
+                result.rulesTotal - result.rulesLoaded);
+        String hash = engine.rulesetHash();
+        double loadedAt = System.currentTimeMillis() / 1000.0;
+        metrics.ruleset(() -> hash, () -> loadedAt);
+        if (result.behaviour != null) {
+            metrics.behaviour(result.behaviour.alertsByDetector());
+        }
+        try {
+            io.crowsnest.sensor.metrics.HealthEndpoint h = new io.crowsnest.sensor.metrics.HealthEndpoint(options.metricsAddress,
+                    metrics::scrape, () -> true, () -> replaying);
+            err.println("crowsnest: metrics on http://" + h.address().getHostString() + ":" + h.address().getPort() + "/metrics");
+            return h;
+        } catch (Exception e) {
+            err.println("crowsnest: warning: cannot serve metrics on " + options.metricsAddress + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void lingerThenClose(io.crowsnest.sensor.metrics.HealthEndpoint h) {
+        try {
+            Thread.sleep(options.metricsLingerSeconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        h.close();
     }
 
     /** The behaviour stage of this run (detectors unless --no-behaviour, plus extra observers), or null. */
