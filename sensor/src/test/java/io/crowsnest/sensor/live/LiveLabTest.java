@@ -357,6 +357,93 @@ class LiveLabTest {
     }
 
     @Test
+    void reloadDuringAFloodLosesNothingAndTheNewRuleAlertsAtOnce(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("local.rules");
+        // v1 matches nothing in the flood; v2 adds a rule for its payload (one alert per source)
+        Files.writeString(rules, "alert icmp any any -> any any (msg:\"lab: v1 marker\"; itype:8; content:\"CNV1MARK\"; sid:7100001;)\n");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path err = dir.resolve("sensor.err");
+        Process sensor = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
+                "io.crowsnest.sensor.cli.CrowsnestCli", "live", "--interfaces", "cn-br0", "--stats-interval", "1", "--no-default-rules",
+                "--no-behaviour", "--rules", rules.toString(), "--out", dir.resolve("out").toString(), "--metrics-address", "none")
+                .redirectOutput(dir.resolve("sensor.out").toFile()).redirectError(err.toFile()).start();
+        Process flood = null, second = null;
+        try {
+            long end = System.currentTimeMillis() + 20_000;
+            while (!Files.readString(err).contains("capturing on cn-br0") && System.currentTimeMillis() < end) {
+                assertTrue(sensor.isAlive(), () -> "sensor exited: " + read(err));
+                Thread.sleep(100);
+            }
+            // "CNFLOOD2" repeated in every echo request, as fast as the pod can send
+            flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-f", "-q", "-w", "25", "-s", "64",
+                    "-p", "434e464c4f4f4432", "10.244.1.10").redirectErrorStream(true).start();
+            Thread.sleep(3_000);
+            Files.writeString(rules, Files.readString(rules) + "alert icmp any any -> any any (msg:\"lab: v2 flood payload\"; itype:8;"
+                    + " content:\"CNFLOOD2\"; threshold: type limit, track by_src, count 1, seconds 3600; sid:7100002;)\n");
+            String reloaded = sh(60, "ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
+                    "io.crowsnest.sensor.cli.CrowsnestCli", "reload");
+            long done = System.nanoTime();
+            assertTrue(reloaded.contains("reloaded ruleset"), reloaded);
+            Path eve = dir.resolve("out/eve.json");
+            long seen = -1;
+            while (System.nanoTime() - done < 5_000_000_000L) {
+                if (read(eve).contains("\"signature_id\":7100002")) {
+                    seen = System.nanoTime();
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(seen > 0, "no alert from the new rule:\n" + read(err));
+            double after = (seen - done) / 1e9;
+            System.out.printf("live reload under a ping flood: %s; first alert of the new rule written %.2f s after the reload returned%n",
+                    reloaded.strip(), after);
+            assertTrue(after <= 1.0, "the new rule's first alert came " + after + " s after the reload");
+
+            // a broken rule file: refused, the running set goes on (a new source still alerts under v2)
+            Files.writeString(rules, Files.readString(rules) + "alert icmp any any -> any any (msg:\"broken\"; content:\"x; sid:7100003;)\n");
+            Process bad = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
+                    "io.crowsnest.sensor.cli.CrowsnestCli", "reload").redirectErrorStream(true).start();
+            String badOut = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, bad.exitValue(), badOut);
+            assertTrue(badOut.contains("still running"), badOut);
+            second = new ProcessBuilder("ip", "netns", "exec", "cn-b-client", "ping", "-c", "3", "-i", "0.2", "-p",
+                    "434e464c4f4f4432", "10.244.1.10").redirectErrorStream(true).start();
+            assertTrue(second.waitFor(20, TimeUnit.SECONDS));
+            end = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < end && !read(eve).contains("\"src_ip\":\"10.244.2.10\"")) {
+                Thread.sleep(50);
+            }
+            assertTrue(read(eve).contains("\"src_ip\":\"10.244.2.10\""), "the old set stopped alerting after a refused reload");
+            flood.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            if (flood != null) {
+                flood.destroyForcibly();
+            }
+            sensor.destroy();
+            assertTrue(sensor.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertEquals(0, sensor.exitValue(), read(err));
+        JsonNode stats = JSON.readTree(dir.resolve("out/stats.json").toFile());
+        for (JsonNode i : stats.path("interfaces")) {
+            if ("cn-br0".equals(i.path("name").asText())) {
+                System.out.println("live reload under a flood, cn-br0: " + i);
+                assertTrue(i.path("received").asLong() > 10_000, i.toString());
+                assertEquals(0, i.path("ring_drops").asLong(), "no packet lost to the ring during the reload: " + i);
+                assertEquals(0, i.path("kernel_drops").asLong(), "no packet lost in the kernel during the reload: " + i);
+            }
+        }
+    }
+
+    static String read(Path f) {
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void withoutCaptureCapabilitiesItFailsAtOnceNamingThem(@TempDir Path dir) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin",
