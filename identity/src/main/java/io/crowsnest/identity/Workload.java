@@ -21,10 +21,18 @@ public record Workload(
         @JsonProperty("image") String image,
         @JsonProperty("labels") Map<String, String> labels,
         @JsonProperty("node") String node,
-        @JsonProperty("owner") String owner) {
+        @JsonProperty("owner") String owner,
+        @JsonProperty("service_account") String serviceAccount) {
 
+    @JsonCreator
     public Workload {
         labels = labels == null || labels.isEmpty() ? null : Map.copyOf(labels);
+    }
+
+    /** A workload without a service account (containers, hosts, and every source but Kubernetes). */
+    public Workload(Kind kind, String namespace, String pod, String container, String containerId, String image,
+            Map<String, String> labels, String node, String owner) {
+        this(kind, namespace, pod, container, containerId, image, labels, node, owner, null);
     }
 
     public enum Kind {

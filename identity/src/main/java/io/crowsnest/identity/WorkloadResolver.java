@@ -7,6 +7,9 @@ import io.crowsnest.identity.docker.DockerClient;
 import io.crowsnest.identity.docker.DockerEvent;
 import io.crowsnest.identity.history.IdentityHistory;
 import io.crowsnest.identity.history.Interval;
+import io.crowsnest.identity.kubernetes.KubePod;
+import io.crowsnest.identity.kubernetes.KubernetesSource;
+import io.crowsnest.identity.kubernetes.PodIntervals;
 import io.crowsnest.identity.proc.Netns;
 import io.crowsnest.identity.proc.NetnsScanner;
 import java.time.Duration;
@@ -36,6 +39,11 @@ import java.util.function.LongSupplier;
  *       cgroup's facts (id, pod uid; names come from Docker/Kubernetes), the scanner's own namespace opens
  *       {@code host}. An address the scan opened and no longer sees is closed at the scan's time. Docker facts for
  *       the same container id replace the scan's in place ({@link IdentityHistory#upgrade}).</li>
+ *   <li>Kubernetes API (optional, {@link KubernetesSource}): this node's pods and, for peers across the overlay,
+ *       every other pod; each pod's addresses are intervals from when it got them until it is deleted or finishes
+ *       ({@link PodIntervals}). Precedence for a pod's address: Kubernetes for kind, namespace, pod, owner, labels,
+ *       service account and node; Docker and /proc for container id and image when they know them. The /proc scan
+ *       leaves an address that Kubernetes gives to the pod of that netns' pod uid.</li>
  * </ul>
  * Retention is applied on every rescan tick.
  */
@@ -45,6 +53,8 @@ public final class WorkloadResolver implements AutoCloseable {
     private final String node;
     private final DockerClient docker;
     private final NetnsScanner scanner;
+    private final KubernetesSource kubernetes;
+    private final PodIntervals pods; // worker thread; null without Kubernetes
     private final Duration rescanInterval;
     private final LongSupplier clock;
     private final ScheduledExecutorService worker;
@@ -61,6 +71,8 @@ public final class WorkloadResolver implements AutoCloseable {
         this.node = b.node;
         this.docker = b.docker;
         this.scanner = b.scanner;
+        this.kubernetes = b.kubernetes;
+        this.pods = b.kubernetes == null ? null : new PodIntervals(history, b.node, scanned::remove);
         this.rescanInterval = b.rescanInterval;
         this.clock = b.clock;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,6 +91,7 @@ public final class WorkloadResolver implements AutoCloseable {
         private String node;
         private DockerClient docker;
         private NetnsScanner scanner;
+        private KubernetesSource kubernetes;
         private Duration rescanInterval = Duration.ofSeconds(5);
         private LongSupplier clock = WorkloadResolver::nowNanos;
 
@@ -100,6 +113,12 @@ public final class WorkloadResolver implements AutoCloseable {
 
         public Builder netnsScanner(NetnsScanner scanner) {
             this.scanner = scanner;
+            return this;
+        }
+
+        /** Pods from the Kubernetes API (started and closed by the resolver; the client stays the caller's). */
+        public Builder kubernetes(KubernetesSource k) {
+            this.kubernetes = k;
             return this;
         }
 
@@ -152,9 +171,21 @@ public final class WorkloadResolver implements AutoCloseable {
         }
         worker.scheduleWithFixedDelay(() -> history.expire(clock.getAsLong()), rescanInterval.toMillis(),
                 rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> kube = kubernetes == null ? CompletableFuture.completedFuture(null)
+                : kubernetes.start(new KubernetesSource.Listener() {
+                    @Override
+                    public void upsert(KubePod pod, String owner, boolean local) {
+                        worker.execute(() -> pods.upsert(pod, owner, clock.getAsLong()));
+                    }
+
+                    @Override
+                    public void delete(KubePod pod) {
+                        worker.execute(() -> pods.delete(pod, clock.getAsLong()));
+                    }
+                });
         CompletableFuture<Void> scanned = new CompletableFuture<>();
         worker.execute(() -> scanned.complete(null)); // after the first rescan (queued before)
-        return CompletableFuture.allOf(first, scanned);
+        return CompletableFuture.allOf(first, scanned, kube);
     }
 
     /** Runs a full refresh (Docker list + /proc scan) on the resolver thread. */
@@ -180,9 +211,17 @@ public final class WorkloadResolver implements AutoCloseable {
         return lastError;
     }
 
+    /** The Kubernetes source, or null. */
+    public KubernetesSource kubernetes() {
+        return kubernetes;
+    }
+
     @Override
     public void close() {
         closed = true;
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
         DockerClient.Subscription s = events;
         if (s != null) {
             s.close();
@@ -274,7 +313,9 @@ public final class WorkloadResolver implements AutoCloseable {
         }
         Workload w = d.toWorkload(node);
         for (IpKey a : d.addresses()) {
-            history.upgrade(a, w, from);
+            if (pods == null || !pods.runtimeFacts(a, w, from)) { // a pod's: Kubernetes keeps naming it
+                history.upgrade(a, w, from);
+            }
             scanned.remove(a);
         }
         dockerAddresses.put(d.id(), d.addresses());
@@ -314,7 +355,8 @@ public final class WorkloadResolver implements AutoCloseable {
                 if (cur != null && !scanned.containsKey(a)) {
                     // held by a richer source: keep it if it is this namespace's container (or the host)
                     String held = cur.workload().containerId();
-                    if ((held != null && ids.contains(held)) || (n.host() && cur.workload().kind() == Workload.Kind.HOST)) {
+                    if ((held != null && ids.contains(held)) || (n.host() && cur.workload().kind() == Workload.Kind.HOST)
+                            || (pods != null && n.podUid() != null && n.podUid().equals(pods.podUid(a)))) {
                         continue;
                     }
                 }

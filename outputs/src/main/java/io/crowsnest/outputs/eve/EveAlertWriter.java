@@ -154,7 +154,7 @@ public final class EveAlertWriter implements AlertOutput {
         writeWorkload(gen, field, w);
     }
 
-    /** {@code "src_workload": {kind, namespace, pod, container, container_id, image, labels, node, owner}}; missing facts omitted. */
+    /** {@code "src_workload": {kind, namespace, pod, container, container_id, image, labels, node, owner, service_account}}; missing facts omitted. */
     static void writeWorkload(JsonGenerator gen, String field, Workload w) throws IOException {
         if (w == null) {
             return;
@@ -177,6 +177,7 @@ public final class EveAlertWriter implements AlertOutput {
         }
         stringField(gen, "node", w.node());
         stringField(gen, "owner", w.owner());
+        stringField(gen, "service_account", w.serviceAccount());
         gen.writeEndObject();
     }
 
