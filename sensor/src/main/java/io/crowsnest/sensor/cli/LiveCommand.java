@@ -75,8 +75,20 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--identity-out", paramLabel = "FILE", description = "Append address→workload intervals to FILE (JSON lines) for `replay --identity`.")
     Path identityOut;
 
-    @Option(names = "--node", paramLabel = "NAME", description = "This node's name in workloads (default: the host name).")
+    @Option(names = "--node", paramLabel = "NAME",
+            description = "This node's name in workloads and in Kubernetes (spec.nodeName; default: $NODE_NAME, else the host name).")
     String node;
+
+    @Option(names = "--kubernetes", paramLabel = "auto|on|off",
+            description = "Name pods from the Kubernetes API (default: auto: when in a cluster or given --kubeconfig; on: also ~/.kube/config).")
+    String kubernetes;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig for the Kubernetes API (default: the pod's ServiceAccount).")
+    Path kubeconfig;
+
+    @Option(names = "--no-kubernetes-remote-pods",
+            description = "Watch only this node's pods (peers on other nodes are then named by address only).")
+    boolean noKubernetesRemotePods;
 
     @Option(names = "--pcap-out", paramLabel = "DIR", description = "Also write every captured packet to a rolling ring of pcap files in DIR.")
     Path pcapOut;
@@ -252,7 +264,24 @@ public final class LiveCommand implements Callable<Integer> {
         o.identity = !noIdentity;
         o.dockerSocket = dockerSocket;
         o.identityOut = identityOut;
-        o.node = node;
+        if (node != null) {
+            o.node = node;
+        }
+        if (kubernetes != null) {
+            o.kubernetes = io.crowsnest.identity.kubernetes.KubeConnect.Mode.parse(kubernetes);
+            if (o.kubernetes == null) {
+                throw usage("--kubernetes must be auto, on or off, got '" + kubernetes + "'");
+            }
+        }
+        if (kubeconfig != null) {
+            if (!java.nio.file.Files.isReadable(kubeconfig)) {
+                throw usage("--kubeconfig " + kubeconfig + ": not a readable file");
+            }
+            o.kubeconfig = kubeconfig;
+        }
+        if (noKubernetesRemotePods) {
+            o.kubernetesRemotePods = false;
+        }
         LiveRunner runner = new LiveRunner(o, System.out, System.err);
         // SIGTERM/SIGINT end the capture and the run returns normally (exit 0 after every alert
         // is flushed) instead of the JVM's default 143/130 from its shutdown sequence.

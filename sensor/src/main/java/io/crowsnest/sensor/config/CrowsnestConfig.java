@@ -61,6 +61,12 @@ public final class CrowsnestConfig {
     /** The metrics address; {@code null} inside a set optional means "none". */
     public java.util.Optional<InetSocketAddress> metricsAddress;
     public java.util.Optional<InetSocketAddress> adminAddress;
+    // identity
+    public String node;
+    public io.crowsnest.identity.kubernetes.KubeConnect.Mode kubernetes;
+    /** The kubeconfig; an empty optional means "" (in-cluster credentials). */
+    public java.util.Optional<Path> kubeconfig;
+    public Boolean kubernetesRemotePods;
 
     private final transient List<ConfigError> errors = new ArrayList<>();
     private transient String file;
@@ -116,7 +122,7 @@ public final class CrowsnestConfig {
         if (root.kind == YamlNode.Kind.NULL) {
             return;
         }
-        Map<String, YamlNode> top = mapping(root, null, List.of("capture", "pipeline", "limits", "rules", "outputs", "metrics"));
+        Map<String, YamlNode> top = mapping(root, null, List.of("capture", "pipeline", "limits", "rules", "outputs", "metrics", "identity"));
         if (top == null) {
             return;
         }
@@ -237,6 +243,25 @@ public final class CrowsnestConfig {
         if ((m = section(top, "metrics", List.of("address", "admin_address"))) != null) {
             metricsAddress = address(m.get("address"), "metrics.address");
             adminAddress = address(m.get("admin_address"), "metrics.admin_address");
+        }
+        if ((m = section(top, "identity", List.of("node", "kubernetes", "kubeconfig", "kubernetes_remote_pods"))) != null) {
+            YamlNode n;
+            if ((n = m.get("node")) != null) {
+                node = string(n, "identity.node", "a node name, \"\" for $NODE_NAME or the host name", true);
+            }
+            if ((n = m.get("kubernetes")) != null) {
+                String s = string(n, "identity.kubernetes", "one of auto, on, off", false);
+                kubernetes = s == null ? null : io.crowsnest.identity.kubernetes.KubeConnect.Mode.parse(s);
+                if (s != null && (kubernetes == null || !s.equals(s.trim().toLowerCase(java.util.Locale.ROOT)))) {
+                    kubernetes = null;
+                    bad(n, "identity.kubernetes", "one of auto, on, off");
+                }
+            }
+            if ((n = m.get("kubeconfig")) != null) {
+                String s = string(n, "identity.kubeconfig", "a kubeconfig path, \"\" for in-cluster credentials", true);
+                kubeconfig = s == null ? null : s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(path(s));
+            }
+            kubernetesRemotePods = bool(m.get("kubernetes_remote_pods"), "identity.kubernetes_remote_pods");
         }
     }
 
@@ -426,5 +451,9 @@ public final class CrowsnestConfig {
         if (spoolCapMb != null) o.spoolCapMb = spoolCapMb;
         if (metricsAddress != null) o.metricsAddress = metricsAddress.orElse(null);
         if (adminAddress != null) o.adminAddress = adminAddress.orElse(null);
+        if (node != null) o.node = node.isEmpty() ? null : node;
+        if (kubernetes != null) o.kubernetes = kubernetes;
+        if (kubeconfig != null) o.kubeconfig = kubeconfig.orElse(null);
+        if (kubernetesRemotePods != null) o.kubernetesRemotePods = kubernetesRemotePods;
     }
 }

@@ -5,6 +5,8 @@ import io.crowsnest.identity.WorkloadResolver;
 import io.crowsnest.identity.docker.DockerClient;
 import io.crowsnest.identity.history.IdentityHistory;
 import io.crowsnest.identity.history.IdentityJournal;
+import io.crowsnest.identity.kubernetes.KubeConnect;
+import io.crowsnest.identity.kubernetes.KubernetesSource;
 import io.crowsnest.identity.proc.NetnsScanner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,19 +16,52 @@ import java.time.Duration;
 
 /**
  * The live sensor's identity sources: the node's network namespaces from /proc, the Docker
- * Engine API when its socket exists, kept as an address→workload history (24 h, 200k intervals)
- * and, with --identity-out, journalled for replay. Lookups happen on the alert writer thread,
- * never on the packet path, and never block.
+ * Engine API when its socket exists, the Kubernetes API (--kubernetes auto: in a cluster or with
+ * --kubeconfig), kept as an address→workload history (24 h, 200k intervals) and, with
+ * --identity-out, journalled for replay. Lookups happen on the alert writer thread, never on the
+ * packet path, and never block; a source that fails is reported and the others go on.
  */
 final class IdentitySources implements AutoCloseable {
     private final WorkloadResolver resolver;
     private final IdentityJournal journal;
     private final DockerClient docker;
+    private final io.fabric8.kubernetes.client.KubernetesClient kube;
 
-    private IdentitySources(WorkloadResolver resolver, IdentityJournal journal, DockerClient docker) {
+    private IdentitySources(WorkloadResolver resolver, IdentityJournal journal, DockerClient docker,
+            io.fabric8.kubernetes.client.KubernetesClient kube) {
         this.resolver = resolver;
         this.journal = journal;
         this.docker = docker;
+        this.kube = kube;
+    }
+
+    /** This node's name: --node / identity.node, else $NODE_NAME (the DaemonSet sets it from spec.nodeName), else the host name. */
+    static String nodeName(String configured, java.util.Map<String, String> env) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String n = env.get("NODE_NAME");
+        if (n != null && !n.isBlank()) {
+            return n;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The Kubernetes client to use, or null (off, not in a cluster, or its config failed: reported). */
+    static io.fabric8.kubernetes.client.KubernetesClient kubernetesClient(LiveOptions o, PrintStream err) {
+        try {
+            io.fabric8.kubernetes.client.Config c = KubeConnect.config(o.kubernetes, o.kubeconfig, System.getenv(),
+                    java.nio.file.Path.of(KubeConnect.SA_DIR));
+            return c == null ? null : KubeConnect.client(c);
+        } catch (RuntimeException e) {
+            err.println("crowsnest: warning: kubernetes: " + (o.kubeconfig != null ? o.kubeconfig + ": " : "")
+                    + e.getMessage() + " (pods are named by /proc and Docker only)");
+            return null;
+        }
     }
 
     /** Starts the sources, or returns null when identity is off; problems are reported, never fatal. */
@@ -43,18 +78,21 @@ final class IdentitySources implements AutoCloseable {
                 err.println("crowsnest: warning: --identity-out " + o.identityOut + ": " + e.getMessage());
             }
         }
-        String node = o.node;
-        if (node == null) {
-            try {
-                node = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                node = null;
-            }
-        }
+        String node = nodeName(o.node, System.getenv());
         DockerClient docker = Files.exists(o.dockerSocket) ? new DockerClient(o.dockerSocket) : null;
         WorkloadResolver.Builder b = WorkloadResolver.builder().history(history).node(node).netnsScanner(new NetnsScanner());
         if (docker != null) {
             b.docker(docker);
+        }
+        io.fabric8.kubernetes.client.KubernetesClient kube = kubernetesClient(o, err);
+        if (kube != null && node == null) {
+            err.println("crowsnest: warning: kubernetes: no node name (--node or $NODE_NAME): Kubernetes source off");
+            kube.close();
+            kube = null;
+        }
+        if (kube != null) {
+            b.kubernetes(new KubernetesSource(kube, node, o.kubernetesRemotePods,
+                    m -> err.println("crowsnest: warning: " + m), WorkloadResolver::nowNanos));
         }
         WorkloadResolver resolver = b.build();
         resolver.start().whenComplete((v, e) -> {
@@ -63,8 +101,10 @@ final class IdentitySources implements AutoCloseable {
             }
         });
         err.println("crowsnest: identity: /proc network namespaces" + (docker != null ? " + Docker API at " + o.dockerSocket : "")
+                + (kube != null ? " + Kubernetes API at " + kube.getMasterUrl() + " (node " + node
+                        + (o.kubernetesRemotePods ? ", pods of every node)" : ", this node's pods)") : "")
                 + (o.identityOut != null ? ", journal " + o.identityOut : ""));
-        return new IdentitySources(resolver, journal, docker);
+        return new IdentitySources(resolver, journal, docker, kube);
     }
 
     WorkloadLookup lookup() {
@@ -74,6 +114,9 @@ final class IdentitySources implements AutoCloseable {
     @Override
     public void close() {
         resolver.close();
+        if (kube != null) {
+            kube.close();
+        }
         if (docker != null) {
             try {
                 docker.close();

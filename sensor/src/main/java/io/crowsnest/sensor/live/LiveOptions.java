@@ -59,8 +59,14 @@ public final class LiveOptions {
     public Path dockerSocket = Paths.get("/var/run/docker.sock");
     /** Append every identity interval to this file (replay takes it with --identity). */
     public Path identityOut;
-    /** This node's name in workloads (default: the host name). */
+    /** This node's name in workloads and its Kubernetes spec.nodeName (default: $NODE_NAME, else the host name). */
     public String node;
+    /** Kubernetes API source: auto (in-cluster or with a kubeconfig), on, off. */
+    public io.crowsnest.identity.kubernetes.KubeConnect.Mode kubernetes = io.crowsnest.identity.kubernetes.KubeConnect.Mode.AUTO;
+    /** kubeconfig for the Kubernetes API (null: in-cluster credentials). */
+    public Path kubeconfig;
+    /** Also watch the pods of other nodes, to name peers across the overlay. */
+    public boolean kubernetesRemotePods = true;
     /** Rotate eve.json past this many MiB / this many minutes (0: never); gzip rotated files. */
     public long eveRotateMb;
     public long eveRotateMinutes;

@@ -1,6 +1,7 @@
 package io.crowsnest.sensor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class ConfigFileTest {
     void goldenMessages() {
         assertEquals(List.of("crowsnest.yaml:3:12: bad value 'lots' for capture.snaplen: an integer 64..262144"),
                 errors("capture:\n  interfaces: auto\n  snaplen: lots\n"));
-        assertEquals(List.of("crowsnest.yaml:1:1: unknown key 'captures' (allowed: capture, pipeline, limits, rules, outputs, metrics)"),
+        assertEquals(List.of("crowsnest.yaml:1:1: unknown key 'captures' (allowed: capture, pipeline, limits, rules, outputs, metrics, identity)"),
                 errors("captures:\n  snaplen: 100\n"));
         assertEquals(List.of("crowsnest.yaml:2:14: bad value '1000' for pipeline.ring_size: a power of two 64..1048576",
                         "crowsnest.yaml:4:18: bad value 'maybe' for rules.default_rules: true or false",
@@ -59,7 +60,7 @@ class ConfigFileTest {
         assertEquals(List.of("crowsnest.yaml:3:5: unknown key 'directory' under 'outputs.eve' (allowed: dir)"),
                 errors("outputs:\n  eve:\n    directory: /tmp\n"));
         assertEquals(List.of("crowsnest.yaml:3:3: duplicate key 'snaplen'"), errors("capture:\n  snaplen: 100\n  snaplen: 200\n"));
-        assertEquals(List.of("crowsnest.yaml:1:1: bad value 'hello' at top level: a mapping with the keys capture, pipeline, limits, rules, outputs, metrics"),
+        assertEquals(List.of("crowsnest.yaml:1:1: bad value 'hello' at top level: a mapping with the keys capture, pipeline, limits, rules, outputs, metrics, identity"),
                 errors("hello\n"));
     }
 
@@ -119,6 +120,32 @@ class ConfigFileTest {
         assertEquals(defaults.ringSize, o.ringSize);
         assertEquals(defaults.metricsAddress, o.metricsAddress);
         assertEquals(defaults.adminAddress, o.adminAddress);
+        assertNull(o.node);
+        assertEquals(io.crowsnest.identity.kubernetes.KubeConnect.Mode.AUTO, o.kubernetes);
+        assertNull(o.kubeconfig);
+        assertTrue(o.kubernetesRemotePods);
+        assertEquals(defaults.kubernetes, o.kubernetes);
+        assertEquals(defaults.kubernetesRemotePods, o.kubernetesRemotePods);
+    }
+
+    @Test
+    void identityKeys(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("crowsnest.yaml");
+        Files.writeString(f, "identity:\n  node: node-7\n  kubernetes: off\n  kubeconfig: kube/config\n"
+                + "  kubernetes_remote_pods: false\n");
+        LiveOptions o = new LiveOptions();
+        CrowsnestConfig.load(f).applyTo(o);
+        assertEquals("node-7", o.node);
+        assertEquals(io.crowsnest.identity.kubernetes.KubeConnect.Mode.OFF, o.kubernetes, "YAML 1.1's off is the word here");
+        assertEquals(dir.toAbsolutePath().resolve("kube/config"), o.kubeconfig);
+        assertFalse(o.kubernetesRemotePods);
+        o = new LiveOptions();
+        CrowsnestConfig.parse("identity:\n  kubernetes: on\n", "crowsnest.yaml", null).applyTo(o);
+        assertEquals(io.crowsnest.identity.kubernetes.KubeConnect.Mode.ON, o.kubernetes);
+        assertEquals(List.of("crowsnest.yaml:3:15: bad value 'sometimes' for identity.kubernetes: one of auto, on, off",
+                        "crowsnest.yaml:4:3: unknown key 'kubeconfigs' under 'identity' (allowed: node, kubernetes, kubeconfig, kubernetes_remote_pods)",
+                        "crowsnest.yaml:5:27: bad value 'maybe' for identity.kubernetes_remote_pods: true or false"),
+                errors("# identity\nidentity:\n  kubernetes: sometimes\n  kubeconfigs: x\n  kubernetes_remote_pods: maybe\n"));
     }
 
     @Test
