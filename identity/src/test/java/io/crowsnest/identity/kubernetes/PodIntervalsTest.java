@@ -55,6 +55,20 @@ class PodIntervalsTest {
     }
 
     @Test
+    void theJournalKeepsTheServiceAccountAndOwner() throws Exception {
+        pods.upsert(pod("u1", "web", "node-b", "Running", 10, List.of(), Map.of("app", "web")), "Deployment/web", 20);
+        pods.delete(pod("u1", "web", "node-b", "Running", 10, List.of(), Map.of("app", "web")), 30);
+        java.io.StringWriter out = new java.io.StringWriter();
+        h.writeJsonLines(out);
+        assertTrue(out.toString().contains("\"service_account\":\"shop-sa\""), out.toString());
+        IdentityHistory back = new IdentityHistory(Long.MAX_VALUE, 1000);
+        back.readJsonLines(new java.io.StringReader(out.toString()));
+        assertEquals(h.lookup(IP, 25), back.lookup(IP, 25));
+        assertEquals("shop-sa", back.lookup(IP, 25).serviceAccount());
+        assertNull(back.lookup(IP, 30));
+    }
+
+    @Test
     void deleteAndFinishCloseTheAddress() {
         pods.upsert(pod("u1", "job", "node-b", "Running", 10, List.of(), Map.of()), "Job/x", 20);
         pods.upsert(pod("u1", "job", "node-b", "Succeeded", 10, List.of(), Map.of()), "Job/x", 30);
