@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * {@code workload:<src|dst|either> <field> [!]<value>;} — matches on who holds the packet's source or
  * destination address at the packet's time: {@code kind} (pod, container, host, external), {@code namespace},
- * {@code pod}, {@code container}, {@code image}, {@code owner}, {@code node}, or {@code label KEY=VALUE}.
+ * {@code pod}, {@code container}, {@code image}, {@code owner}, {@code node}, {@code service_account}, or
+ * {@code label KEY=VALUE}.
  * Values are exact or globs with {@code *}; {@code !} negates (an unknown workload satisfies only negated
  * conditions). Several {@code workload} options in one rule must all hold. Examples:
  * {@code workload:src namespace !kube-system;}, {@code workload:dst label app=redis;},
@@ -19,7 +20,8 @@ import java.util.Set;
  * Crowsnest extension, documented in the README.
  */
 public final class WorkloadKeyword implements Keyword {
-    static final Set<String> FIELDS = Set.of("kind", "namespace", "pod", "container", "image", "owner", "node", "label");
+    static final Set<String> FIELDS = Set.of("kind", "namespace", "pod", "container", "image", "owner", "node", "service_account",
+            "label");
 
     public String name() {
         return "workload";

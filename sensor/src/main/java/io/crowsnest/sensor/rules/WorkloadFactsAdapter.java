@@ -26,6 +26,7 @@ public final class WorkloadFactsAdapter {
                         case "image": return w.image();
                         case "owner": return w.owner();
                         case "node": return w.node();
+                        case "service_account": return w.serviceAccount();
                         default: return null;
                     }
                 }
