@@ -4,7 +4,7 @@
 #
 #   pcaps/lab/behaviour.sh NAME|all        (root; brings the lab up with lab.sh if it is not)
 #
-# NAME: benign-learn benign-check fanout reflection scan bruteforce beacon dns-tunnel lateral
+# NAME: benign-learn benign-check fanout reflection scan bruteforce beacon dns-tunnel lateral bruteforce-sql
 #
 # Each scenario is recorded with tcpdump on node A's bridge (cn-br0 in cn-nodeA, promiscuous,
 # default snaplen) into $OUT/NAME.pcap, and labelled in $OUT/NAME.labels.json:
@@ -20,10 +20,13 @@
 #   cn-a-dns    dnsmasq 10.244.1.12:53, zone svc.lab (+ tunnel.lab), --no-resolv, no upstream
 #   (reflection only) cn-a-redis memcached 10.244.1.11:11211 with UDP enabled
 #   (bruteforce only) cn-a-api  sshd 10.244.1.13:22 with its own config and host key in /tmp
+#   (bruteforce-sql only) cn-a-redis PostgreSQL 15 10.244.1.11:5432 (scram-sha-256), cn-a-api MariaDB
+#     10.244.1.13:3306 and vsftpd 10.244.1.13:21; data directories and configs under /tmp/cn-lab
 # Benign background: servers/benign.py in cn-a-client, cn-b-client (with a 5 s poller) and cn-a-api.
 #
 # Debian packages: iproute2 ethtool tcpdump python3 curl netcat-openbsd nmap redis-server
 #   redis-tools dnsmasq-base dnsutils iputils-ping memcached openssh-server openssh-client sshpass
+#   (bruteforce-sql) postgresql-15 postgresql-client-15 mariadb-server mariadb-client vsftpd
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -366,7 +369,124 @@ sc_lateral() {
   [[ $(grep -c 'talk.*received' "$LOGDIR/attack.log") == 2 ]] || die "lateral talks failed"
 }
 
-ALL=(benign-learn benign-check fanout reflection scan bruteforce beacon dns-tunnel lateral)
+# ---- SQL and FTP logins ------------------------------------------------------------------------
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PASS='pg-Sh0p-2026' MY_PASS='my-Sh0p-2026' FTP_USER=cn-ftp FTP_PASS='ftp-Sh0p-2026'
+
+pg_up() { # cn-a-redis: a fresh cluster, scram-sha-256 for the lab's subnet, role and database shop
+  local dir=$LOGDIR/pg
+  rm -rf "$dir"; mkdir -p "$dir/sock"
+  echo "$PG_PASS" >"$dir/pw"; chown -R postgres: "$dir"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pw" \
+    --auth-local=trust --auth-host=scram-sha-256 >"$LOGDIR/initdb.log" 2>&1
+  echo "host all all 10.244.0.0/16 scram-sha-256" >>"$dir/data/pg_hba.conf"
+  bg cn-a-redis postgres runuser -u postgres -- "$PG_BIN/postgres" -D "$dir/data" -c listen_addresses=$REDIS \
+    -c port=5432 -c unix_socket_directories="$dir/sock" -c log_connections=on -c ssl=off
+  wait_tcp cn-a-redis $REDIS 5432
+  runuser -u postgres -- psql -q -h "$dir/sock" -U postgres -d postgres \
+    -c "CREATE ROLE shop LOGIN PASSWORD '$PG_PASS'" -c "CREATE DATABASE shop OWNER shop" >>"$LOGDIR/initdb.log" 2>&1
+  runuser -u postgres -- psql -q -h "$dir/sock" -U shop -d shop \
+    -c "CREATE TABLE items (id int PRIMARY KEY, name text)" \
+    -c "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g" >>"$LOGDIR/initdb.log" 2>&1
+}
+
+mariadb_up() { # cn-a-api: a fresh datadir, no name resolution, user and database shop
+  local dir=$LOGDIR/my
+  rm -rf "$dir"; mkdir -p "$dir"; chown mysql: "$dir"
+  mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" --auth-root-authentication-method=socket \
+    --skip-test-db >"$LOGDIR/mariadb-install.log" 2>&1
+  bg cn-a-api mariadb mariadbd --no-defaults --user=mysql --datadir="$dir/data" --socket="$dir/sock" \
+    --pid-file="$dir/pid" --bind-address=$API --port=3306 --skip-name-resolve --skip-log-bin --log-warnings=2
+  wait_tcp cn-a-api $API 3306
+  mariadb --no-defaults -S "$dir/sock" -u root -e "CREATE DATABASE shop; CREATE USER 'shop'@'%' IDENTIFIED BY '$MY_PASS';
+    GRANT ALL ON shop.* TO 'shop'@'%'; CREATE TABLE shop.items (id INT PRIMARY KEY, name TEXT);
+    USE shop; INSERT INTO items SELECT seq, CONCAT('item ', seq) FROM seq_1_to_50;" >>"$LOGDIR/mariadb-install.log" 2>&1
+}
+
+vsftpd_up() { # cn-a-api: vsftpd, local users through PAM, one lab user (created here, removed after)
+  local dir=$LOGDIR/ftp
+  rm -rf "$dir"; mkdir -p "$dir/home"
+  id "$FTP_USER" >/dev/null 2>&1 || useradd -M -d "$dir/home" -s /bin/sh "$FTP_USER"
+  usermod -d "$dir/home" "$FTP_USER" 2>/dev/null || true; echo "$FTP_USER:$FTP_PASS" | chpasswd
+  echo "hello from the lab" >"$dir/home/readme.txt"; chown -R "$FTP_USER": "$dir/home"
+  cat >"$dir/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=$API
+listen_port=21
+anonymous_enable=NO
+local_enable=YES
+write_enable=NO
+pam_service_name=vsftpd
+seccomp_sandbox=NO
+pasv_min_port=30000
+pasv_max_port=30100
+log_ftp_protocol=YES
+xferlog_enable=YES
+xferlog_std_format=NO
+vsftpd_log_file=$LOGDIR/vsftpd.log
+EOF
+  bg cn-a-api vsftpd /usr/sbin/vsftpd "$dir/vsftpd.conf"
+  wait_tcp cn-a-api $API 21
+}
+
+# benign: the shop logs in correctly now and then (2-21 s apart, PostgreSQL, MariaDB or FTP at random,
+# so no edge is periodic enough to look like a beacon) and asks a little
+sql_benign() {
+  local i=0
+  while :; do
+    case $((RANDOM % 3)) in
+      0) PGPASSWORD=$PG_PASS PGCONNECT_TIMEOUT=5 psql -q -h $REDIS -U shop -d shop -c "SELECT name FROM items WHERE id <= $((RANDOM % 20 + 1))" ;;
+      1) mariadb --no-defaults --connect-timeout=5 -h $API -u shop -p"$MY_PASS" shop -e "SELECT name FROM items WHERE id <= $((RANDOM % 20 + 1))" ;;
+      2) curl -s -I --max-time 5 "ftp://$FTP_USER:$FTP_PASS@$API/readme.txt" ;; # SIZE/MDTM: no data connection
+    esac
+    i=$((i + 1))
+    sleep $((2 + RANDOM % 20)).$((RANDOM % 10))
+  done
+}
+
+sc_bruteforce_sql() {
+  pg_up
+  mariadb_up
+  vsftpd_up
+  export -f sql_benign; export PG_PASS MY_PASS FTP_USER FTP_PASS REDIS API
+  bg cn-a-web sql-benign bash -c sql_benign
+  begin bruteforce-sql 10
+  local i
+  attack_begin "30 wrong PostgreSQL passwords (psql) from cn-b-evil"
+  for i in $(seq 1 30); do
+    nsx cn-b-evil env PGPASSWORD="Summer2026!$i" PGCONNECT_TIMEOUT=5 psql -h $REDIS -U postgres -d postgres -c 'SELECT 1' \
+      >>"$LOGDIR/pg-brute.out" 2>&1 || true
+    sleep 0.3
+  done
+  attack_end bruteforce pgsql-password "$EVIL" "$REDIS"
+  sleep 5
+  attack_begin "30 wrong MariaDB passwords (mariadb client) from cn-b-evil"
+  for i in $(seq 1 30); do
+    nsx cn-b-evil mariadb --no-defaults --connect-timeout=5 -h $API -u root -p"toor$i" -e 'SELECT 1' \
+      >>"$LOGDIR/mysql-brute.out" 2>&1 || true
+    sleep 0.3
+  done
+  attack_end bruteforce mysql-password "$EVIL" "$API"
+  sleep 5
+  attack_begin "30 wrong FTP passwords (curl) from cn-b-evil"
+  for i in $(seq 1 30); do
+    nsx cn-b-evil curl -s --max-time 8 -o /dev/null -w '%{response_code}\n' "ftp://admin:admin$i@$API/" \
+      >>"$LOGDIR/ftp-brute.out" 2>&1 || true
+    sleep 0.3
+  done
+  attack_end bruteforce ftp-password "$EVIL" "$API"
+  finish bruteforce-sql
+  userdel "$FTP_USER" 2>/dev/null || true
+  local p m f
+  p=$(grep -c 'password authentication failed' "$LOGDIR/pg-brute.out" || true)
+  m=$(grep -c 'ERROR 1045' "$LOGDIR/mysql-brute.out" || true)
+  f=$(grep -c '^530$' "$LOGDIR/ftp-brute.out" || true)
+  say "pgsql 28P01: $p, mariadb 1045: $m, ftp 530: $f; benign: $(grep -c . "$LOGDIR/sql-benign.log" || true) output lines"
+  (( p == 30 && m == 30 && f == 30 )) || die "bruteforce-sql attempts did not all fail as expected"
+}
+
+ALL=(benign-learn benign-check fanout reflection scan bruteforce beacon dns-tunnel lateral bruteforce-sql)
 
 run_one() {
   local name=$1 fn

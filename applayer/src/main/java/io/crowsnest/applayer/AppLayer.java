@@ -2,7 +2,10 @@ package io.crowsnest.applayer;
 
 import io.crowsnest.applayer.detect.ProtocolDetector;
 import io.crowsnest.applayer.dns.DnsParser;
+import io.crowsnest.applayer.ftp.FtpParser;
 import io.crowsnest.applayer.http.HttpParser;
+import io.crowsnest.applayer.mysql.MysqlParser;
+import io.crowsnest.applayer.postgresql.PgsqlParser;
 import io.crowsnest.applayer.redis.RedisParser;
 import io.crowsnest.applayer.ssh.SshParser;
 import io.crowsnest.applayer.tls.TlsParser;
@@ -28,7 +31,7 @@ public final class AppLayer implements StreamConsumer {
     /** Time of the packet being processed (ns), stamped on the transactions it touches. */
     private long curNanos;
     private final Map<String, Long> anomalyCounts = new TreeMap<>();
-    private final long[] protoCounts = new long[8];
+    private final long[] protoCounts = new long[AppProto.COUNT];
 
     public AppLayer(StreamConfig streamConfig) {
         this.reassembler = new TcpReassembler(streamConfig, this);
@@ -196,6 +199,24 @@ public final class AppLayer implements StreamConsumer {
                     st.redis = new RedisParser(this::touched);
                 }
                 st.redis.parse(toServer, b, off, len);
+                break;
+            case AppProto.PGSQL:
+                if (st.pgsql == null) {
+                    st.pgsql = new PgsqlParser(this::touched, this::anomaly);
+                }
+                st.pgsql.parse(toServer, b, off, len);
+                break;
+            case AppProto.MYSQL:
+                if (st.mysql == null) {
+                    st.mysql = new MysqlParser(this::touched, this::anomaly);
+                }
+                st.mysql.parse(toServer, b, off, len);
+                break;
+            case AppProto.FTP:
+                if (st.ftp == null) {
+                    st.ftp = new FtpParser(this::touched, this::anomaly);
+                }
+                st.ftp.parse(toServer, b, off, len);
                 break;
             default:
         }

@@ -16,6 +16,9 @@ public final class AppLayerState implements FlowData {
     TlsParser tls;
     SshParser ssh;
     io.crowsnest.applayer.redis.RedisParser redis;
+    io.crowsnest.applayer.postgresql.PgsqlParser pgsql;
+    io.crowsnest.applayer.mysql.MysqlParser mysql;
+    io.crowsnest.applayer.ftp.FtpParser ftp;
 
     // transactions updated while processing the current packet (tx, direction)
     private Transaction[] updatedTx = new Transaction[4];
@@ -97,6 +100,9 @@ public final class AppLayerState implements FlowData {
         tls = null;
         ssh = null;
         redis = null;
+        pgsql = null;
+        mysql = null;
+        ftp = null;
         beginPacket();
         toLog.clear();
     }

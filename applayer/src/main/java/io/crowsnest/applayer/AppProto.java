@@ -12,15 +12,22 @@ public final class AppProto {
     public static final int REDIS = 5;
     /** Detection gave up: the flow carries no protocol we parse. */
     public static final int FAILED = 6;
+    /** PostgreSQL, MySQL/MariaDB and FTP (control channel), named as Suricata names them (app_proto, rules). */
+    public static final int PGSQL = 7;
+    public static final int MYSQL = 8;
+    public static final int FTP = 9;
+    /** Number of ids (sizes per-protocol arrays). */
+    public static final int COUNT = 10;
 
-    private static final String[] NAMES = {null, "http", "dns", "tls", "ssh", "redis", "failed"};
+    private static final String[] NAMES = {null, "http", "dns", "tls", "ssh", "redis", "failed", "pgsql", "mysql",
+            "ftp"};
 
     /** EVE app_proto name, or null when unknown. */
     public static String name(int id) {
         return id >= 0 && id < NAMES.length ? NAMES[id] : null;
     }
 
-    /** Id of a rule-header protocol name ("http", "http1", "tls", "ssl", "dns", …), or -1 when not parsed here. */
+    /** Id of a rule-header protocol name ("http", "http1", "tls", "ssl", "dns", "pgsql", "mysql", "ftp", …), or -1 when not parsed here. */
     public static int byRuleName(String n) {
         if (n == null) {
             return -1;
@@ -31,6 +38,9 @@ public final class AppProto {
             case "tls": case "ssl": return TLS;
             case "ssh": return SSH;
             case "redis": return REDIS;
+            case "pgsql": return PGSQL;
+            case "mysql": return MYSQL;
+            case "ftp": return FTP;
             default: return -1;
         }
     }

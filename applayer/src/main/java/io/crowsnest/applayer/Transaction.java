@@ -2,7 +2,7 @@ package io.crowsnest.applayer;
 
 /**
  * One app-layer transaction (an HTTP request/response pair, a DNS query/answer, a TLS handshake, an SSH
- * banner exchange, a Redis command/reply). Rules read its buffers; the detection engine records here which
+ * banner exchange, a Redis command/reply, a PostgreSQL or MySQL login or query, an FTP command/reply). Rules read its buffers; the detection engine records here which
  * signatures already alerted on it, per direction (Suricata: at most once per transaction and direction).
  */
 public abstract class Transaction {

@@ -14,7 +14,7 @@ public final class TxRecord {
     public String server;
     public int clientPort;
     public int serverPort;
-    /** "http", "dns", "redis", "ssh", "tls", "postgresql", "mysql", "ftp". */
+    /** The app-layer protocol, as EVE's app_proto names it: "http", "dns", "redis", "ssh", "tls", "pgsql", "mysql", "ftp". */
     public String proto;
 
     // HTTP
@@ -43,6 +43,11 @@ public final class TxRecord {
     public String errorText;
     /** The server's answer says authentication failed (401, WRONGPASS, 28P01, 530, …). */
     public boolean authFailure;
+    /**
+     * The transaction was a login whose answer is the verdict on credentials (a PostgreSQL startup, a MySQL
+     * handshake, FTP USER/PASS with a final reply). For these protocols only logins count as attempts.
+     */
+    public boolean login;
 
     // SSH
     public String clientSoftware;

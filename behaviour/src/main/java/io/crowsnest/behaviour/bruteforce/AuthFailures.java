@@ -23,6 +23,7 @@ final class AuthFailures {
             case "redis":
                 return t.error && (err.contains("WRONGPASS") || err.contains("NOAUTH")
                         || err.contains("INVALID PASSWORD"));
+            case "pgsql":
             case "postgresql":
                 return err.contains("28P01") || err.contains("PASSWORD AUTHENTICATION FAILED");
             case "mysql":
@@ -31,6 +32,24 @@ final class AuthFailures {
                 return t.status == 530 || err.startsWith("530");
             default:
                 return false;
+        }
+    }
+
+    /**
+     * Does the transaction count as an attempt in a window? Every HTTP request and Redis command does (a
+     * guesser's and a client's alike); for SQL and FTP only logins do, since queries and FTP's LIST or QUIT
+     * say nothing about credentials and would dilute the failure share (an FTP guesser's USER is answered
+     * 331 before each failing PASS).
+     */
+    static boolean attempt(TxRecord t) {
+        switch (t.proto) {
+            case "pgsql":
+            case "postgresql":
+            case "mysql":
+            case "ftp":
+                return t.login;
+            default:
+                return true;
         }
     }
 

@@ -16,15 +16,16 @@ import java.util.Map;
 /**
  * Password guessing: one source failing to authenticate to one service (address + port) again and again.
  * Failures come from the protocol ({@link AuthFailures}: HTTP 401/403, Redis WRONGPASS/NOAUTH, PostgreSQL
- * 28P01, MySQL 1045, FTP 530, or the parser's {@code authFailure}); SSH is encrypted, so there a failure is
+ * SQLSTATE 28xxx, MySQL 1045/1044, FTP 530 to USER/PASS, or the parser's {@code authFailure}); SSH is encrypted, so there a failure is
  * the shape of the session: accepted, short, and small both ways, as when the server closes after the
  * last wrong password.
  *
  * <p>A window starts at a source's first failure on a service; every later transaction on it counts as an
- * attempt. It alerts when failures reach the threshold and are at least {@code min_failure_share} of the
+ * attempt (for SQL and FTP: every later login). It alerts when failures reach the threshold and are at least {@code min_failure_share} of the
  * attempts, so a client doing challenge-response authentication (a 401 before each authorised request)
  * or a busy client with the odd failure does not look like a guesser. One alert per (source, service)
- * per cooldown. Sids: 9204001 HTTP, 9204002 Redis, 9204003 SSH, 9204004 SQL and other protocols.
+ * per cooldown. Sids: 9204001 HTTP, 9204002 Redis, 9204003 SSH, 9204004 SQL (pgsql, mysql), FTP and other
+ * protocols.
  *
  * <p>Thresholds ({@code bruteforce.KEY}, default, meaning):
  * <ul>
@@ -91,6 +92,9 @@ public final class BruteForceDetector implements Detector {
         }
         long ts = t.endNanos > 0 ? t.endNanos : t.startNanos;
         boolean failed = AuthFailures.failed(t);
+        if (!failed && !AuthFailures.attempt(t)) {
+            return;
+        }
         String key = t.client + "|" + t.server + "|" + t.serverPort + "|" + t.proto;
         Attempts a = window(key, ts, failed);
         if (a == null) {

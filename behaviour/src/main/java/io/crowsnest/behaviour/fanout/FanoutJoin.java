@@ -73,7 +73,7 @@ public final class FanoutJoin {
     }
 
     static boolean downstream(String proto) {
-        return "redis".equals(proto) || "postgresql".equals(proto) || "mysql".equals(proto) || "http".equals(proto)
+        return "redis".equals(proto) || "pgsql".equals(proto) || "postgresql".equals(proto) || "mysql".equals(proto) || "http".equals(proto)
                 || "memcached".equals(proto);
     }
 

@@ -144,6 +144,59 @@ class BruteForceDetectorTest {
         assertEquals("postgresql", alerts.get(0).behaviour.get("protocol"));
     }
 
+    static TxRecord ftp(String client, long t, String command, int code) {
+        TxRecord x = new TxRecord();
+        x.proto = "ftp";
+        x.client = client;
+        x.clientPort = nextPort++;
+        x.server = API;
+        x.serverPort = 21;
+        x.startNanos = t;
+        x.endNanos = t + 5 * MS;
+        x.command = command;
+        x.status = code;
+        x.login = (command.equals("USER") || command.equals("PASS")) && (code < 300 || code >= 400); // as Records sets it
+        x.authFailure = code == 530;
+        x.error = code >= 400;
+        return x;
+    }
+
+    @Test
+    void ftpGuessingCountsLoginsNotTheUserPromptOrQuit() {
+        BruteForceDetector d = detector();
+        for (int i = 0; i < 10; i++) {
+            long t = T0 + i * 1000 * MS;
+            d.tx(ftp(ATTACKER, t, "USER", 331), alerts::add);
+            d.tx(ftp(ATTACKER, t + 100 * MS, "PASS", 530), alerts::add);
+            d.tx(ftp(ATTACKER, t + 200 * MS, "QUIT", 221), alerts::add);
+        }
+        assertEquals(1, alerts.size());
+        assertEquals(BruteForceDetector.SID_OTHER, alerts.get(0).sid);
+        assertEquals("ftp", alerts.get(0).behaviour.get("protocol"));
+        assertEquals(1.0, alerts.get(0).behaviour.get("failure_share"));
+    }
+
+    @Test
+    void sqlQueriesBetweenFailedLoginsDoNotDiluteTheShare() {
+        BruteForceDetector d = detector();
+        TxRecord bad = ftp(ATTACKER, T0, "STARTUP", 0);
+        bad.proto = "pgsql";
+        bad.serverPort = 5432;
+        bad.authFailure = true;
+        d.tx(bad, alerts::add);
+        for (int i = 1; i < 40; i++) {
+            TxRecord q = ftp(ATTACKER, T0 + i * 100 * MS, "SELECT", 0);
+            q.proto = "pgsql";
+            q.serverPort = 5432;
+            q.login = i % 4 == 0;
+            q.authFailure = q.login;
+            d.tx(q, alerts::add);
+        }
+        // 10 failed logins among 30 queries: the queries are not attempts, so the share stays 1.0
+        assertEquals(1, alerts.size());
+        assertEquals("pgsql", alerts.get(0).behaviour.get("protocol"));
+    }
+
     @Test
     void sshShortSessionsFire() {
         BruteForceDetector d = detector();

@@ -5,7 +5,10 @@ import io.crowsnest.applayer.AppProto;
 import io.crowsnest.applayer.Transaction;
 import io.crowsnest.applayer.dns.DnsMessage;
 import io.crowsnest.applayer.dns.DnsTx;
+import io.crowsnest.applayer.ftp.FtpTx;
 import io.crowsnest.applayer.http.HttpTx;
+import io.crowsnest.applayer.mysql.MysqlTx;
+import io.crowsnest.applayer.postgresql.PgsqlTx;
 import io.crowsnest.applayer.redis.RedisTx;
 import io.crowsnest.applayer.ssh.SshTx;
 import io.crowsnest.applayer.tls.TlsTx;
@@ -136,6 +139,38 @@ public final class Records {
                 String e = x.reply.toUpperCase(Locale.ROOT);
                 r.authFailure = e.contains("WRONGPASS") || e.contains("NOAUTH") || e.contains("INVALID PASSWORD");
             }
+        } else if (t instanceof PgsqlTx) {
+            PgsqlTx x = (PgsqlTx) t;
+            // the login, or the query's first word: never the password, never the query's values
+            r.command = x.kind == PgsqlTx.STARTUP ? "STARTUP" : x.kind == PgsqlTx.QUERY ? verb(x.query)
+                    : x.kind == PgsqlTx.SSL ? (x.gss ? "GSSENCRequest" : "SSLRequest") : "CancelRequest";
+            r.login = x.kind == PgsqlTx.STARTUP;
+            r.error = x.error;
+            if (x.error) {
+                r.errorText = abbreviate((x.code != null ? x.code + " " : "") + (x.message != null ? x.message : ""));
+            }
+            r.authFailure = x.authFailure();
+        } else if (t instanceof MysqlTx) {
+            MysqlTx x = (MysqlTx) t;
+            r.command = x.kind == MysqlTx.LOGIN ? "LOGIN" : x.query != null ? verb(x.query) : MysqlTx.commandName(x.command);
+            r.login = x.kind == MysqlTx.LOGIN;
+            r.error = x.error();
+            if (x.error()) {
+                r.errorText = abbreviate(x.errorCode + (x.sqlState != null ? " #" + x.sqlState : "")
+                        + (x.errorMessage != null ? " " + x.errorMessage : ""));
+            }
+            r.authFailure = x.authFailure();
+        } else if (t instanceof FtpTx) {
+            FtpTx x = (FtpTx) t;
+            r.command = x.command;
+            r.status = x.code;
+            // USER answered 331 only asks for the password: the PASS that follows is the verdict
+            r.login = x.login() && (x.code < 300 || x.code >= 400);
+            r.error = x.code >= 400;
+            if (r.error) {
+                r.errorText = abbreviate(x.code + (x.replies.isEmpty() ? "" : " " + x.replies.get(0)));
+            }
+            r.authFailure = x.authFailure();
         } else if (t instanceof SshTx) {
             SshTx s = (SshTx) t;
             r.clientSoftware = str(s.clientSoftware);
@@ -144,6 +179,19 @@ public final class Records {
             return r;
         }
         return r;
+    }
+
+    /** The first word of a query, upper-cased (SELECT, INSERT …), or null. */
+    private static String verb(byte[] q) {
+        if (q == null) {
+            return null;
+        }
+        String s = new String(q, 0, Math.min(q.length, 64), StandardCharsets.UTF_8).trim();
+        int sp = 0;
+        while (sp < s.length() && !Character.isWhitespace(s.charAt(sp)) && s.charAt(sp) != ';' && s.charAt(sp) != '(') {
+            sp++;
+        }
+        return s.substring(0, sp).toUpperCase(Locale.ROOT);
     }
 
     private static String abbreviate(String s) {

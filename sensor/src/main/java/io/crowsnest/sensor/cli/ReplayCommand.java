@@ -59,7 +59,8 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(names = "--eve-types", paramLabel = "TYPES", split = ",",
-            description = "EVE record types to write: alert,http,dns,tls,ssh,redis,anomaly,flow (default: alert).")
+            description = "EVE record types to write: alert,http,dns,tls,ssh,redis,pgsql,mysql,ftp,anomaly,flow"
+                    + " (default: alert).")
     List<String> eveTypes;
 
     @Option(names = "--no-app-layer", description = "Packet rules only: no TCP reassembly, no app-layer parsing.")
@@ -142,7 +143,8 @@ public final class ReplayCommand implements Callable<Integer> {
         o.midstream = midstream;
         o.appLayer = !noAppLayer;
         if (eveTypes != null) {
-            java.util.Set<String> known = java.util.Set.of("alert", "http", "dns", "tls", "ssh", "redis", "anomaly", "flow");
+            java.util.Set<String> known = java.util.Set.of("alert", "http", "dns", "tls", "ssh", "redis", "pgsql", "mysql", "ftp",
+                    "anomaly", "flow");
             o.eveTypes.clear();
             o.eveTypes.add("alert");
             for (String t : eveTypes) {
