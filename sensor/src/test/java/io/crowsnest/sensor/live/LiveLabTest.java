@@ -374,8 +374,10 @@ class LiveLabTest {
                 assertTrue(sensor.isAlive(), () -> "sensor exited: " + read(err));
                 Thread.sleep(100);
             }
-            // "CNFLOOD2" repeated in every echo request, as fast as the pod can send
-            flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-f", "-q", "-w", "25", "-s", "64",
+            // "CNFLOOD2" repeated in every echo request, a steady 1k requests/s (+ replies): a load the sensor
+            // takes without loss on 2 shared cores, so any drop would be the reload's (an unthrottled ping -f, or
+            // -i 0.0001, reaches ~105-110 kpps here, past the capture's known limit, issue 6)
+            flood = new ProcessBuilder("ip", "netns", "exec", "cn-a-client", "ping", "-i", "0.001", "-q", "-w", "25", "-s", "64",
                     "-p", "434e464c4f4f4432", "10.244.1.10").redirectErrorStream(true).start();
             Thread.sleep(3_000);
             Files.writeString(rules, Files.readString(rules) + "alert icmp any any -> any any (msg:\"lab: v2 flood payload\"; itype:8;"
@@ -399,8 +401,9 @@ class LiveLabTest {
                     reloaded.strip(), after);
             assertTrue(after <= 1.0, "the new rule's first alert came " + after + " s after the reload");
 
-            // a broken rule file: refused, the running set goes on (a new source still alerts under v2)
-            Files.writeString(rules, Files.readString(rules) + "alert icmp any any -> any any (msg:\"broken\"; content:\"x; sid:7100003;)\n");
+            // a rule file with nothing loadable (a bad edit): refused, the running set goes on (a new source
+            // still alerts under v2). A file with some bad rules loads the good ones and names the bad, like Suricata.
+            Files.writeString(rules, "alert icmp any any -> any any (msg:\"broken\"; content:\"x; sid:7100003;)\n");
             Process bad = new ProcessBuilder("ip", "netns", "exec", "cn-nodeA", java, "-cp", System.getProperty("java.class.path"),
                     "io.crowsnest.sensor.cli.CrowsnestCli", "reload").redirectErrorStream(true).start();
             String badOut = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -428,7 +431,7 @@ class LiveLabTest {
         for (JsonNode i : stats.path("interfaces")) {
             if ("cn-br0".equals(i.path("name").asText())) {
                 System.out.println("live reload under a flood, cn-br0: " + i);
-                assertTrue(i.path("received").asLong() > 10_000, i.toString());
+                assertTrue(i.path("received").asLong() > 20_000, i.toString());
                 assertEquals(0, i.path("ring_drops").asLong(), "no packet lost to the ring during the reload: " + i);
                 assertEquals(0, i.path("kernel_drops").asLong(), "no packet lost in the kernel during the reload: " + i);
             }
