@@ -99,7 +99,7 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--pcap-out-files", paramLabel = "N", description = "Files kept in the --pcap-out ring; the oldest are deleted (default: ${DEFAULT-VALUE}).")
     int pcapOutFiles = 10;
 
-    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], or http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true]. Each target has an on-disk spool.")
+    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true], or kafka://HOST:PORT[,HOST:PORT]/TOPIC[?compression=none|gzip|lz4|zstd|snappy&linger_ms=N&tls=true&ca=FILE&sasl=plain|scram-sha-256|scram-sha-512&user=U&password=P]. Each target has an on-disk spool.")
     List<String> forward = new java.util.ArrayList<>();
 
     @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where --forward spools live (default: OUT/spool).")

@@ -70,7 +70,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Name both ends of alerts (pod, namespace, container, image…) from an identity file written by `live --identity-out`.")
     Path identity;
 
-    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], or http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true]. Each target has an on-disk spool.")
+    @Option(names = "--forward", paramLabel = "URL", description = "Forward alerts (repeatable): syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?format=rfc5424|rfc3164|cef|leef], http(s)://HOST:PORT/PATH[?flavor=webhook|bulk|hec&token=T&ack=true], or kafka://HOST:PORT[,HOST:PORT]/TOPIC[?compression=none|gzip|lz4|zstd|snappy&linger_ms=N&tls=true&ca=FILE&sasl=plain|scram-sha-256|scram-sha-512&user=U&password=P]. Each target has an on-disk spool.")
     List<String> forward = new java.util.ArrayList<>();
 
     @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where --forward spools live (default: OUT/spool).")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.outputs.kafka.KafkaUrl;
 import io.crowsnest.sensor.live.LiveOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ import java.util.Set;
 public final class CrowsnestConfig {
     /** Where {@code live} looks when {@code --config} is not given. */
     public static final Path DEFAULT_PATH = Path.of("/etc/crowsnest/crowsnest.yaml");
-    public static final Set<String> FORWARD_SCHEMES = Set.of("syslog+udp", "syslog+tcp", "syslog+tls", "relp", "http", "https");
+    public static final Set<String> FORWARD_SCHEMES = Set.of("syslog+udp", "syslog+tcp", "syslog+tls", "relp", "http", "https", "kafka");
 
     // capture
     public String interfaces;
@@ -217,7 +218,8 @@ public final class CrowsnestConfig {
             statsInterval = integer(m.get("stats_interval"), "outputs.stats_interval", 1, 86_400);
             YamlNode n = m.get("forward");
             if (n != null) {
-                String allowed = "a list of URLs: syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...] or http(s)://HOST[:PORT]/PATH[?...]";
+                String allowed = "a list of URLs: syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...], http(s)://HOST[:PORT]/PATH[?...]"
+                        + " or kafka://HOST:PORT[,HOST:PORT]/TOPIC[?...]";
                 List<String> l = stringList(n, "outputs.forward", allowed, true);
                 if (l != null) {
                     forward = new ArrayList<>();
@@ -266,6 +268,14 @@ public final class CrowsnestConfig {
     }
 
     static boolean checkForwardUrl(String url) {
+        if (KafkaUrl.isKafka(url)) {
+            try {
+                KafkaUrl.parse(url); // several bootstrap hosts: not a java.net.URI authority
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
         try {
             URI u = new URI(url);
             return u.getScheme() != null && FORWARD_SCHEMES.contains(u.getScheme().toLowerCase(java.util.Locale.ROOT))

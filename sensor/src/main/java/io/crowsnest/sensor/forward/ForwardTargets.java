@@ -9,6 +9,9 @@ import io.crowsnest.outputs.format.Rfc5424Format;
 import io.crowsnest.outputs.http.HttpAlertOutput;
 import io.crowsnest.outputs.http.HttpFlavor;
 import io.crowsnest.outputs.http.HttpSender;
+import io.crowsnest.outputs.kafka.KafkaAlertOutput;
+import io.crowsnest.outputs.kafka.KafkaSender;
+import io.crowsnest.outputs.kafka.KafkaUrl;
 import io.crowsnest.outputs.spool.Spool;
 import io.crowsnest.outputs.syslog.SyslogAlertOutput;
 import io.crowsnest.outputs.syslog.SyslogSender;
@@ -19,6 +22,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -35,8 +39,12 @@ import java.util.Set;
  *       ?format=rfc5424|rfc3164|cef|leef   &amp;facility=N   &amp;ca=FILE   &amp;name=TLS-SERVER-NAME
  *   http://… or https://…
  *       ?flavor=webhook|bulk|hec   &amp;token=SPLUNK-TOKEN   &amp;ack=true   &amp;gzip=true   &amp;ca=FILE   &amp;index=PREFIX
+ *   kafka://HOST:PORT[,HOST:PORT…]/TOPIC
+ *       ?acks=all|1   &amp;compression=none|gzip|lz4|zstd|snappy   &amp;linger_ms=N   &amp;client_id=ID
+ *       &amp;tls=true   &amp;ca=FILE   &amp;sasl=plain|scram-sha-256|scram-sha-512   &amp;user=U   &amp;password=P
  * </pre>
- * The spool of target N lives in {@code SPOOL_DIR/N-scheme-host-port}, so a restarted sensor
+ * The spool of target N lives in {@code SPOOL_DIR/N-scheme-host-port} (kafka: of the first
+ * bootstrap broker, then {@code -TOPIC}), so a restarted sensor
  * with the same arguments resumes from the last acknowledged record.
  */
 public final class ForwardTargets {
@@ -66,6 +74,9 @@ public final class ForwardTargets {
     }
 
     private static AlertOutput open(int index, String url, Path spoolRoot, long cap, PrintStream err) throws IOException {
+        if (KafkaUrl.isKafka(url)) {
+            return openKafka(index, url, spoolRoot, cap, err);
+        }
         URI uri;
         try {
             uri = new URI(url);
@@ -132,8 +143,33 @@ public final class ForwardTargets {
             default:
                 spool.close();
                 throw new IllegalArgumentException("--forward " + url
-                        + ": scheme must be syslog+udp, syslog+tcp, syslog+tls, relp, http or https");
+                        + ": scheme must be syslog+udp, syslog+tcp, syslog+tls, relp, http, https or kafka");
         }
+    }
+
+    /** kafka://HOST:PORT[,HOST:PORT]/TOPIC: its own parser, since URI cannot hold several hosts. */
+    private static AlertOutput openKafka(int index, String url, Path spoolRoot, long cap, PrintStream err)
+            throws IOException {
+        KafkaUrl k;
+        try {
+            k = KafkaUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--forward " + url + ": " + e.getMessage());
+        }
+        String ca = k.caFile();
+        if (ca != null && !Files.isReadable(Paths.get(ca))) {
+            throw new IllegalArgumentException("--forward " + url + ": cannot read the CA file " + ca);
+        }
+        String first = k.hosts().get(0).replace("[", "").replace("]", "");
+        int colon = first.lastIndexOf(':');
+        Path dir = spoolRoot.resolve(index + "-kafka-" + first.substring(0, colon).replace(':', '_') + "-"
+                + first.substring(colon + 1) + "-" + k.topic());
+        String label = "forward kafka://" + k.bootstrap() + "/" + k.topic();
+        Spool spool = Spool.builder(dir).capBytes(cap).dropPolicy(Spool.DropPolicy.OLDEST)
+                .errors(m -> err.println("crowsnest: " + label + ": " + m)).open();
+        // the sender's lines already name the target ("kafka HOSTS/TOPIC: …")
+        KafkaSender sender = k.builder(spool).errors(m -> err.println("crowsnest: forward " + m)).start();
+        return new KafkaAlertOutput(spool, sender, CLOSE_DRAIN_MILLIS);
     }
 
     private static AlertFormat format(Map<String, String> q, String url) throws IOException {

@@ -79,6 +79,14 @@ class ForwardTest {
         assertTrue(cli.err.contains("format must be"), cli.err);
         assertEquals(2, cli.run("replay", demo.toString(), "--forward", "http://127.0.0.1:9/x?flavour=hec", "--out", dir.toString()));
         assertTrue(cli.err.contains("unknown parameter 'flavour'"), cli.err);
+        assertEquals(2, cli.run("replay", demo.toString(), "--forward", "kafka://127.0.0.1:9092", "--out", dir.toString()));
+        assertTrue(cli.err.contains("--forward kafka://127.0.0.1:9092: needs a topic"), cli.err);
+        assertEquals(2, cli.run("replay", demo.toString(), "--forward", "kafka://127.0.0.1:9092,k2:9092/alerts?compresion=lz4",
+                "--out", dir.toString()));
+        assertTrue(cli.err.contains("unknown parameter 'compresion'"), cli.err);
+        assertEquals(2, cli.run("replay", demo.toString(), "--forward", "kafka://127.0.0.1:9092/alerts?tls=true&ca=/no/such/ca.pem",
+                "--out", dir.toString()));
+        assertTrue(cli.err.contains("cannot read the CA file /no/such/ca.pem"), cli.err);
     }
 
     @Test

@@ -55,8 +55,13 @@ class ConfigFileTest {
         assertEquals(List.of("crowsnest.yaml:2:12: bad value 'localhost' for metrics.address: HOST:PORT or none"),
                 errors("metrics:\n  address: localhost\n"));
         assertEquals(List.of("crowsnest.yaml:4:7: bad value 'ftp://x:21' for outputs.forward: a list of URLs: "
-                        + "syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...] or http(s)://HOST[:PORT]/PATH[?...]"),
+                        + "syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...], http(s)://HOST[:PORT]/PATH[?...]"
+                        + " or kafka://HOST:PORT[,HOST:PORT]/TOPIC[?...]"),
                 errors("outputs:\n  forward:\n    - syslog+tcp://127.0.0.1:514\n    - ftp://x:21\n"));
+        assertEquals(List.of("crowsnest.yaml:3:7: bad value 'kafka://k1:9092' for outputs.forward: a list of URLs: "
+                        + "syslog+udp|syslog+tcp|syslog+tls|relp://HOST:PORT[?...], http(s)://HOST[:PORT]/PATH[?...]"
+                        + " or kafka://HOST:PORT[,HOST:PORT]/TOPIC[?...]"),
+                errors("outputs:\n  forward:\n    - kafka://k1:9092\n"));
         assertEquals(List.of("crowsnest.yaml:3:5: unknown key 'directory' under 'outputs.eve' (allowed: dir)"),
                 errors("outputs:\n  eve:\n    directory: /tmp\n"));
         assertEquals(List.of("crowsnest.yaml:3:3: duplicate key 'snaplen'"), errors("capture:\n  snaplen: 100\n  snaplen: 200\n"));
@@ -153,7 +158,7 @@ class ConfigFileTest {
         Path f = dir.resolve("crowsnest.yaml");
         Files.writeString(f, "capture:\n  interfaces: [cni0, flannel.1]\n  exclude: ['veth*']\n  bpf: not port 22\n"
                 + "pipeline:\n  workers: 3\nrules:\n  files: [local.rules]\n  vars:\n    HOME_NET: '[10.0.0.0/8]'\n"
-                + "outputs:\n  forward: [relp://127.0.0.1:2514]\n  spool:\n    dir: spool\n    cap_mb: 5\nmetrics:\n  address: none\n");
+                + "outputs:\n  forward: [relp://127.0.0.1:2514, 'kafka://k1:9092,k2:9092/ids-alerts?compression=zstd']\n  spool:\n    dir: spool\n    cap_mb: 5\nmetrics:\n  address: none\n");
         LiveOptions o = new LiveOptions();
         CrowsnestConfig.load(f).applyTo(o);
         assertEquals("cni0,flannel.1", o.interfaces);
@@ -162,7 +167,8 @@ class ConfigFileTest {
         assertEquals(3, o.workers);
         assertEquals(List.of(dir.toAbsolutePath().resolve("local.rules")), o.ruleFiles);
         assertEquals("[10.0.0.0/8]", o.variables.get("HOME_NET"));
-        assertEquals(List.of("relp://127.0.0.1:2514"), o.forward);
+        // kafka: several bootstrap brokers, which java.net.URI cannot hold as a host
+        assertEquals(List.of("relp://127.0.0.1:2514", "kafka://k1:9092,k2:9092/ids-alerts?compression=zstd"), o.forward);
         assertEquals(dir.toAbsolutePath().resolve("spool"), o.spoolDir);
         assertEquals(5, o.spoolCapMb);
         assertNull(o.metricsAddress);
