@@ -5,6 +5,7 @@ import io.crowsnest.behaviour.BehaviourAlert;
 import io.crowsnest.behaviour.BehaviourConfig;
 import io.crowsnest.behaviour.BehaviourContext;
 import io.crowsnest.behaviour.BoundedMap;
+import io.crowsnest.behaviour.Cooldowns;
 import io.crowsnest.behaviour.Detector;
 import io.crowsnest.behaviour.FlowRecord;
 import io.crowsnest.behaviour.profile.WorkloadProfile;
@@ -50,10 +51,9 @@ public final class BeaconDetector implements Detector {
     private final double minRegularShare;
     private final double maxSizeCv;
     private final double maxMedianBytes;
-    private final long cooldownNanos;
+    private final Cooldowns cooldowns;
     /** Per "client|server|port|transport". */
     private final BoundedMap<String, CheckIns> triples;
-    private final BoundedMap<String, Long> lastAlert;
     private long exemptFlows;
     private long lastSweep;
 
@@ -66,9 +66,8 @@ public final class BeaconDetector implements Detector {
         minRegularShare = cfg.num("beacon.min_regular_share", DEFAULT_MIN_REGULAR_SHARE);
         maxSizeCv = cfg.num("beacon.max_size_cv", 0.3);
         maxMedianBytes = cfg.num("beacon.max_median_bytes", 4096);
-        cooldownNanos = (long) (cfg.num("beacon.cooldown_s", 600) * 1e9);
+        cooldowns = new Cooldowns(cfg, "beacon");
         triples = new BoundedMap<>(cfg.maxKeys());
-        lastAlert = new BoundedMap<>(cfg.maxKeys());
     }
 
     @Override
@@ -145,12 +144,7 @@ public final class BeaconDetector implements Detector {
     }
 
     private boolean coolingDown(String key, long ts) {
-        Long last = lastAlert.get(key);
-        if (last != null && ts - last < cooldownNanos) {
-            return true;
-        }
-        lastAlert.put(key, ts);
-        return false;
+        return !cooldowns.tryAlert(key, ts);
     }
 
     @Override
@@ -160,7 +154,7 @@ public final class BeaconDetector implements Detector {
             return;
         }
         lastSweep = now;
-        lastAlert.values().removeIf(t -> now - t >= cooldownNanos);
+        cooldowns.sweep(now);
     }
 
     @Override
@@ -169,8 +163,7 @@ public final class BeaconDetector implements Detector {
         m.put("triples_tracked", (long) triples.size());
         m.put("triples_evicted", triples.evictions());
         m.put("exempt_flows", exemptFlows);
-        m.put("cooldowns_tracked", (long) lastAlert.size());
-        m.put("cooldowns_evicted", lastAlert.evictions());
+        cooldowns.stats(m);
         return m;
     }
 

@@ -5,6 +5,7 @@ import io.crowsnest.behaviour.BehaviourAlert;
 import io.crowsnest.behaviour.BehaviourConfig;
 import io.crowsnest.behaviour.BehaviourContext;
 import io.crowsnest.behaviour.BoundedMap;
+import io.crowsnest.behaviour.Cooldowns;
 import io.crowsnest.behaviour.Detector;
 import io.crowsnest.behaviour.FlowRecord;
 import io.crowsnest.behaviour.TxRecord;
@@ -59,10 +60,9 @@ public final class BruteForceDetector implements Detector {
     private final double sshMinSessions;
     private final long sshMaxSessionNanos;
     private final double sshMaxSessionBytes;
-    private final long cooldownNanos;
+    private final Cooldowns cooldowns;
     /** Per "source|server|port|protocol". */
     private final BoundedMap<String, Attempts> attempts;
-    private final BoundedMap<String, Long> lastAlert;
     private long lastSweep;
 
     public BruteForceDetector(BehaviourContext ctx) {
@@ -75,9 +75,8 @@ public final class BruteForceDetector implements Detector {
         sshMinSessions = cfg.num("bruteforce.ssh_min_sessions", DEFAULT_SSH_MIN_SESSIONS);
         sshMaxSessionNanos = (long) (cfg.num("bruteforce.ssh_max_session_s", 30) * 1e9);
         sshMaxSessionBytes = cfg.num("bruteforce.ssh_max_session_bytes", 10240);
-        cooldownNanos = (long) (cfg.num("bruteforce.cooldown_s", 600) * 1e9);
+        cooldowns = new Cooldowns(cfg, "bruteforce");
         attempts = new BoundedMap<>(cfg.maxKeys());
-        lastAlert = new BoundedMap<>(cfg.maxKeys());
     }
 
     @Override
@@ -177,12 +176,7 @@ public final class BruteForceDetector implements Detector {
     }
 
     private boolean coolingDown(String key, long ts) {
-        Long last = lastAlert.get(key);
-        if (last != null && ts - last < cooldownNanos) {
-            return true;
-        }
-        lastAlert.put(key, ts);
-        return false;
+        return !cooldowns.tryAlert(key, ts);
     }
 
     private BehaviourAlert alert(Attempts a, long ts, long sid, String protocol, String source, String server,
@@ -222,7 +216,7 @@ public final class BruteForceDetector implements Detector {
         }
         lastSweep = now;
         attempts.values().removeIf(a -> now - a.start >= windowNanos);
-        lastAlert.values().removeIf(t -> now - t >= cooldownNanos);
+        cooldowns.sweep(now);
     }
 
     @Override
@@ -230,8 +224,7 @@ public final class BruteForceDetector implements Detector {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("source_services_tracked", (long) attempts.size());
         m.put("source_services_evicted", attempts.evictions());
-        m.put("cooldowns_tracked", (long) lastAlert.size());
-        m.put("cooldowns_evicted", lastAlert.evictions());
+        cooldowns.stats(m);
         return m;
     }
 }

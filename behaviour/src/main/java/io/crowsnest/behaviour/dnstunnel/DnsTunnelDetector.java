@@ -5,6 +5,7 @@ import io.crowsnest.behaviour.BehaviourAlert;
 import io.crowsnest.behaviour.BehaviourConfig;
 import io.crowsnest.behaviour.BehaviourContext;
 import io.crowsnest.behaviour.BoundedMap;
+import io.crowsnest.behaviour.Cooldowns;
 import io.crowsnest.behaviour.Detector;
 import io.crowsnest.behaviour.TxRecord;
 import io.crowsnest.behaviour.profile.WorkloadProfile;
@@ -59,10 +60,9 @@ public final class DnsTunnelDetector implements Detector {
     private final double minLabelLength;
     private final double minEntropy;
     private final double minQnameBytes;
-    private final long cooldownNanos;
+    private final Cooldowns cooldowns;
     /** Per "client|base domain". */
     private final BoundedMap<String, DomainWindow> windows;
-    private final BoundedMap<String, Long> lastAlert;
     private long baselineNames;
     private long lastSweep;
 
@@ -75,9 +75,8 @@ public final class DnsTunnelDetector implements Detector {
         minLabelLength = cfg.num("dns-tunnel.min_label_length", 25);
         minEntropy = cfg.num("dns-tunnel.min_entropy", 3.5);
         minQnameBytes = cfg.num("dns-tunnel.min_qname_bytes", 10240);
-        cooldownNanos = (long) (cfg.num("dns-tunnel.cooldown_s", 600) * 1e9);
+        cooldowns = new Cooldowns(cfg, "dns-tunnel");
         windows = new BoundedMap<>(cfg.maxKeys());
-        lastAlert = new BoundedMap<>(cfg.maxKeys());
     }
 
     @Override
@@ -187,12 +186,7 @@ public final class DnsTunnelDetector implements Detector {
     }
 
     private boolean coolingDown(String key, long ts) {
-        Long last = lastAlert.get(key);
-        if (last != null && ts - last < cooldownNanos) {
-            return true;
-        }
-        lastAlert.put(key, ts);
-        return false;
+        return !cooldowns.tryAlert(key, ts);
     }
 
     @Override
@@ -202,7 +196,7 @@ public final class DnsTunnelDetector implements Detector {
         }
         lastSweep = now;
         windows.values().removeIf(w -> now - w.start >= windowNanos);
-        lastAlert.values().removeIf(t -> now - t >= cooldownNanos);
+        cooldowns.sweep(now);
     }
 
     @Override
@@ -211,8 +205,7 @@ public final class DnsTunnelDetector implements Detector {
         m.put("client_domains_tracked", (long) windows.size());
         m.put("client_domains_evicted", windows.evictions());
         m.put("baseline_names_skipped", baselineNames);
-        m.put("cooldowns_tracked", (long) lastAlert.size());
-        m.put("cooldowns_evicted", lastAlert.evictions());
+        cooldowns.stats(m);
         return m;
     }
 

@@ -5,6 +5,7 @@ import io.crowsnest.behaviour.BehaviourAlert;
 import io.crowsnest.behaviour.BehaviourConfig;
 import io.crowsnest.behaviour.BehaviourContext;
 import io.crowsnest.behaviour.BoundedMap;
+import io.crowsnest.behaviour.Cooldowns;
 import io.crowsnest.behaviour.Detector;
 import io.crowsnest.behaviour.FlowRecord;
 import io.crowsnest.behaviour.TxRecord;
@@ -66,7 +67,7 @@ public final class ReflectionDetector implements Detector {
     private final double udpRatio;
     private final double udpMinResponseBytes;
     private final long windowNanos;
-    private final long cooldownNanos;
+    private final Cooldowns cooldowns;
     private final double windowSeconds;
 
     /** DNS per victim address. */
@@ -74,7 +75,6 @@ public final class ReflectionDetector implements Detector {
     /** Other reflectors per "victim|port". */
     private final BoundedMap<String, ReflectionWindow> udpByVictimPort;
     /** Last alert time per "variant|victim[|port]". */
-    private final BoundedMap<String, Long> lastAlert;
     private long lastSweep;
 
     public ReflectionDetector(BehaviourContext ctx) {
@@ -88,10 +88,9 @@ public final class ReflectionDetector implements Detector {
         udpRatio = cfg.num("reflection.udp_ratio", 10);
         udpMinResponseBytes = cfg.num("reflection.udp_min_response_bytes", 20480);
         windowNanos = (long) (windowSeconds * 1e9);
-        cooldownNanos = (long) (cfg.num("reflection.cooldown_s", 600) * 1e9);
+        cooldowns = new Cooldowns(cfg, "reflection");
         dnsByVictim = new BoundedMap<>(cfg.maxKeys());
         udpByVictimPort = new BoundedMap<>(cfg.maxKeys());
-        lastAlert = new BoundedMap<>(cfg.maxKeys());
     }
 
     @Override
@@ -211,12 +210,7 @@ public final class ReflectionDetector implements Detector {
 
     /** True when the key alerted less than a cooldown ago; otherwise records {@code ts} as its alert time. */
     private boolean coolingDown(String key, long ts) {
-        Long last = lastAlert.get(key);
-        if (last != null && ts - last < cooldownNanos) {
-            return true;
-        }
-        lastAlert.put(key, ts);
-        return false;
+        return !cooldowns.tryAlert(key, ts);
     }
 
     /** The facts every reflection alert has; the caller adds its variant's own. */
@@ -253,7 +247,7 @@ public final class ReflectionDetector implements Detector {
         // windows that ended hold nothing an alert could still use; drop them so idle victims cost nothing
         dnsByVictim.values().removeIf(w -> now - w.start >= windowNanos);
         udpByVictimPort.values().removeIf(w -> now - w.start >= windowNanos);
-        lastAlert.values().removeIf(t -> now - t >= cooldownNanos);
+        cooldowns.sweep(now);
     }
 
     @Override
@@ -263,8 +257,7 @@ public final class ReflectionDetector implements Detector {
         m.put("dns_victims_evicted", dnsByVictim.evictions());
         m.put("udp_victim_ports_tracked", (long) udpByVictimPort.size());
         m.put("udp_victim_ports_evicted", udpByVictimPort.evictions());
-        m.put("cooldowns_tracked", (long) lastAlert.size());
-        m.put("cooldowns_evicted", lastAlert.evictions());
+        cooldowns.stats(m);
         return m;
     }
 

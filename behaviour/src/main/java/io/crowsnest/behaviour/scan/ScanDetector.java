@@ -5,6 +5,7 @@ import io.crowsnest.behaviour.BehaviourAlert;
 import io.crowsnest.behaviour.BehaviourConfig;
 import io.crowsnest.behaviour.BehaviourContext;
 import io.crowsnest.behaviour.BoundedMap;
+import io.crowsnest.behaviour.Cooldowns;
 import io.crowsnest.behaviour.Detector;
 import io.crowsnest.behaviour.FlowRecord;
 import io.crowsnest.behaviour.TopFlows;
@@ -49,9 +50,9 @@ public final class ScanDetector implements Detector {
 
     private final BehaviourContext ctx;
     private final int verticalPorts, horizontalHosts, controlPlaneTargets, maxProbes;
-    private final long windowNanos, cooldownNanos;
+    private final long windowNanos;
+    private final Cooldowns cooldowns;
     private final BoundedMap<String, Source> sources;
-    private final BoundedMap<String, Long> cooldown;
     private long probes;
 
     public ScanDetector(BehaviourContext ctx) {
@@ -62,9 +63,8 @@ public final class ScanDetector implements Detector {
         this.controlPlaneTargets = c.integer("scan.control_plane_targets", 3);
         this.maxProbes = c.integer("scan.max_probes_per_source", 4096);
         this.windowNanos = (long) (c.num("scan.window_s", 60) * 1e9);
-        this.cooldownNanos = (long) (c.num("scan.cooldown_s", 600) * 1e9);
+        this.cooldowns = new Cooldowns(c, "scan");
         this.sources = new BoundedMap<>(c.maxKeys());
-        this.cooldown = new BoundedMap<>(c.maxKeys());
     }
 
     @Override
@@ -141,11 +141,9 @@ public final class ScanDetector implements Detector {
     private void raise(AlertSink out, long sid, String what, FlowRecord f, String target, int observed,
                        int threshold, String measure, TopFlows evidence) {
         String key = sid + " " + f.client + " " + target;
-        Long last = cooldown.get(key);
-        if (last != null && f.startNanos - last < cooldownNanos) {
+        if (!cooldowns.tryAlert(key, f.startNanos)) {
             return;
         }
-        cooldown.put(key, f.startNanos);
         out.alert(BehaviourAlert.of(name(), sid, "CROWSNEST BEHAVIOUR " + what)
                 .classtype(sid == SID_CONTROL_PLANE ? "Attempted Information Leak" : "Detection of a Network Scan",
                         sid == SID_CONTROL_PLANE ? 1 : 2)
@@ -193,6 +191,7 @@ public final class ScanDetector implements Detector {
 
     @Override
     public void tick(long now, AlertSink out) {
+        cooldowns.sweep(now);
         for (Iterator<Source> it = sources.values().iterator(); it.hasNext(); ) {
             Source s = it.next();
             if (now - s.last > windowNanos) {
@@ -207,6 +206,7 @@ public final class ScanDetector implements Detector {
         m.put("probes", probes);
         m.put("sources_tracked", (long) sources.size());
         m.put("sources_evicted", sources.evictions());
+        cooldowns.stats(m);
         return m;
     }
 
