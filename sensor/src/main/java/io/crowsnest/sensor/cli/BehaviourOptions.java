@@ -19,12 +19,18 @@ final class BehaviourOptions {
     static void apply(CommandLine.Model.CommandSpec spec, ReplayOptions o, boolean off, Path baseline, List<String> sets) {
         o.behaviour = !off;
         o.behaviourConfig = config(spec, sets);
-        if (baseline != null) {
-            try {
-                o.baseline = Profile.read(baseline);
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--baseline: " + e.getMessage());
-            }
+        o.baseline = baseline(spec, baseline);
+    }
+
+    /** The profile --baseline names (null: none); an unreadable or bad one is a usage error naming file:line:column. */
+    static Profile baseline(CommandLine.Model.CommandSpec spec, Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Profile.read(file);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--baseline: " + e.getMessage());
         }
     }
 

@@ -125,16 +125,8 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--eve-compress", description = "gzip rotated eve.json files.")
     boolean eveCompress;
 
-    @Option(names = "--no-behaviour", description = "Do not run the behavioural detectors.")
-    boolean noBehaviour;
-
-    @Option(names = "--baseline", paramLabel = "PROFILE",
-            description = "Behaviour profile (from `baseline learn`) the detectors compare with; enables drift (lateral movement) detection.")
-    Path baseline;
-
-    @Option(names = "--behaviour-set", paramLabel = "DETECTOR.KEY=N",
-            description = "Override a behavioural threshold, e.g. scan.vertical_ports=30 (repeatable; see README).")
-    List<String> behaviourSet = new java.util.ArrayList<>();
+    @CommandLine.Mixin
+    BehaviourFlags behaviour = new BehaviourFlags();
 
     @Override
     public Integer call() throws Exception {
@@ -252,15 +244,9 @@ public final class LiveCommand implements Callable<Integer> {
             }
             o.adminAddress = a.map(x -> new java.net.InetSocketAddress(x.getHostString(), x.getPort())).orElse(null);
         }
-        o.behaviour = !noBehaviour;
-        o.behaviourConfig = BehaviourOptions.config(spec, behaviourSet);
-        if (baseline != null) {
-            try {
-                o.baseline = io.crowsnest.behaviour.profile.Profile.read(baseline);
-            } catch (java.io.IOException e) {
-                throw usage("--baseline: " + e.getMessage());
-            }
-        }
+        o.behaviour = !behaviour.off;
+        o.behaviourConfig = BehaviourOptions.config(spec, behaviour.set);
+        o.baseline = BehaviourOptions.baseline(spec, behaviour.baseline);
         o.identity = !noIdentity;
         o.dockerSocket = dockerSocket;
         o.identityOut = identityOut;

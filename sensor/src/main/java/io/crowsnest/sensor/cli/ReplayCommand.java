@@ -96,21 +96,13 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Keep serving the final metrics this long after the replay (default: ${DEFAULT-VALUE}).")
     long metricsLinger;
 
-    @Option(names = "--no-behaviour", description = "Do not run the behavioural detectors.")
-    boolean noBehaviour;
-
-    @Option(names = "--baseline", paramLabel = "PROFILE",
-            description = "Behaviour profile (from `baseline learn`) the detectors compare with; enables drift (lateral movement) detection.")
-    Path baseline;
-
-    @Option(names = "--behaviour-set", paramLabel = "DETECTOR.KEY=N",
-            description = "Override a behavioural threshold, e.g. scan.vertical_ports=30 (repeatable; see README).")
-    List<String> behaviourSet = new java.util.ArrayList<>();
+    @CommandLine.Mixin
+    BehaviourFlags behaviour = new BehaviourFlags();
 
     @Override
     public Integer call() throws Exception {
         ReplayOptions o = new ReplayOptions();
-        BehaviourOptions.apply(spec, o, noBehaviour, baseline, behaviourSet);
+        BehaviourOptions.apply(spec, o, behaviour.off, behaviour.baseline, behaviour.set);
         if (metricsAddress != null) {
             java.util.Optional<java.net.InetSocketAddress> a = io.crowsnest.sensor.config.CrowsnestConfig.parseAddress(metricsAddress);
             if (a == null || a.isEmpty()) {
