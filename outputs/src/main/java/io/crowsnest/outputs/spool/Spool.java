@@ -818,6 +818,9 @@ public final class Spool implements Closeable {
 
     public long failedAppends() { return locked(() -> failedAppends); }
 
+    /** The spool's directory (names the forward target in reports). */
+    public Path dir() { return dir; }
+
     public long corruptRecords() { return locked(() -> corruptRecords); }
 
     public long ackPosition() { return locked(() -> position(ackSegment, ackOffset)); }

@@ -226,6 +226,14 @@ public final class ReplayRunner {
         putNonZero(result.drops, "flow_table_full (flows evicted)", pipeline.flowsEvicted());
         putNonZero(result.drops, "record_truncated (longer than a ring slot)", truncated);
         putNonZero(result.drops, "alert_output_errors", pipeline.alerts().outputErrors());
+        for (AlertOutput out : outputs) {
+            if (out instanceof io.crowsnest.outputs.spool.SpooledAlertOutput<?> s) {
+                // EVE has every alert; a forward target whose spool was full (cap or disk) says how many it lacks
+                String target = "forward " + s.spool().dir().getFileName();
+                putNonZero(result.drops, target + ": not spooled, dropped by the cap", s.spool().droppedRecords());
+                putNonZero(result.drops, target + ": not spooled, write failed (disk full?)", s.spool().failedAppends());
+            }
+        }
         if (result.behaviour != null) {
             for (java.util.Map.Entry<String, Long> e : result.behaviour.engine().stats().entrySet()) {
                 if (e.getKey().endsWith("_evicted") || e.getKey().endsWith("_dropped")) {
