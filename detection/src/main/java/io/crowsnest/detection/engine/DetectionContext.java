@@ -97,8 +97,10 @@ public final class DetectionContext {
                 prefilterCandidates += n - firstPf;
             }
             if (g.txSigs.length > 0 && app != null && app.updatedCount() > 0) {
-                System.arraycopy(g.txSigs, 0, cand, n, g.txSigs.length);
-                n += g.txSigs.length;
+                int[] tx = g.txByProto != null && app.proto >= 0 && app.proto < g.txByProto.length
+                        ? g.txByProto[app.proto] : g.txSigs;
+                System.arraycopy(tx, 0, cand, n, tx.length);
+                n += tx.length;
             }
             if (n > firstPf) {
                 Arrays.sort(cand, 0, n);

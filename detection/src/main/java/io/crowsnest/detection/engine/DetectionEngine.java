@@ -64,6 +64,12 @@ public final class DetectionEngine {
         final int size;
         /** Longest fast pattern of the group: how far back a match ending in new stream bytes can start. */
         final int maxPatternLength;
+        /**
+         * {@link #txSigs} split by the flow's app protocol (index: {@code AppProto} id): the rules bound to
+         * that protocol plus those bound to any. An HTTP packet no longer walks the DNS, TLS, SMTP … rules
+         * (with ET Open that was most of the per-packet work on HTTP). Null: use {@link #txSigs}.
+         */
+        int[][] txByProto;
 
         Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
               int size, int maxPatternLength) {
@@ -172,13 +178,32 @@ public final class DetectionEngine {
                     fps += patIndex.size();
                 }
                 maxSize = Math.max(maxSize, size);
-                groups[pb * DIR_BUCKETS + db] = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
+                Group g = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
                         toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
+                g.txByProto = byAppProto(g.txSigs);
+                groups[pb * DIR_BUCKETS + db] = g;
             }
         }
         maxGroupSize = maxSize;
         maxPatterns = maxPat;
         fastPatternCount = fps;
+    }
+
+    /** Splits tx signatures by the app protocol they are bound to (any-protocol ones go in every list); order kept. */
+    private int[][] byAppProto(int[] tx) {
+        int[][] out = new int[io.crowsnest.applayer.AppProto.COUNT][];
+        for (int proto = 0; proto < out.length; proto++) {
+            int n = 0;
+            int[] l = new int[tx.length];
+            for (int num : tx) {
+                AppBinding ab = app[num];
+                if (ab == null || ab.appProto < 0 || ab.appProto == proto) {
+                    l[n++] = num;
+                }
+            }
+            out[proto] = java.util.Arrays.copyOf(l, n);
+        }
+        return out;
     }
 
     /** Sorts, groups and compiles the signatures. */
