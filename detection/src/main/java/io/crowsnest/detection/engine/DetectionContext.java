@@ -170,7 +170,7 @@ public final class DetectionContext {
             if (!engine.streamOk[num] || matchedAt[num] == packets || engine.app[num] != null) {
                 continue;
             }
-            if (!s.proto().matches(p.ipVersion, p.ipProto) || !header(s, p)) {
+            if (!headerOk(s, p)) {
                 continue;
             }
             boolean ok = true;
@@ -209,7 +209,7 @@ public final class DetectionContext {
 
     private void evaluate(Signature s, Packet p, Flow flow, int flowFlags, boolean countPrefilter) {
         evaluated++;
-        if (!s.proto().matches(p.ipVersion, p.ipProto) || !header(s, p)) {
+        if (!headerOk(s, p)) {
             return;
         }
         AppBinding ab = engine.app[s.num()];
@@ -334,6 +334,27 @@ public final class DetectionContext {
             alertQueue[worst] = num;
             alertTx[worst] = tx;
         }
+    }
+
+    /** Per header class: the packet (count) it was last checked for, and the outcome. */
+    private long[] headerStamp;
+    private boolean[] headerPass;
+
+    /** Protocol and header of {@code s} for this packet, memoized per header class (see DetectionEngine.headerOf). */
+    private boolean headerOk(Signature s, Packet p) {
+        int h = engine.headerOf[s.num()];
+        if (headerStamp == null) {
+            headerStamp = new long[engine.headerCount];
+            headerPass = new boolean[engine.headerCount];
+            java.util.Arrays.fill(headerStamp, -1);
+        }
+        if (headerStamp[h] == packets) {
+            return headerPass[h];
+        }
+        boolean ok = s.proto().matches(p.ipVersion, p.ipProto) && header(s, p);
+        headerStamp[h] = packets;
+        headerPass[h] = ok;
+        return ok;
     }
 
     private static boolean header(Signature s, Packet p) {

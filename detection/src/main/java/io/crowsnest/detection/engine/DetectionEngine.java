@@ -48,6 +48,13 @@ public final class DetectionEngine {
     final AppBinding[] app;
     /** Rule waits on something the app layer does not feed: never evaluated. */
     final boolean[] parked;
+    /**
+     * Each signature's header class: signatures with the same protocol, addresses, ports and direction
+     * share one id, so a packet checks each distinct header once, however many candidates carry it
+     * (ET Open: ~25k rules over far fewer distinct headers; the header check was 60 % of the worker).
+     */
+    final int[] headerOf;
+    final int headerCount;
     /** Packet payload rule that may also match the raw reassembled stream (no absolute anchors). */
     final boolean[] streamOk;
     private final int boundCount;
@@ -119,6 +126,15 @@ public final class DetectionEngine {
                 pf++;
             }
         }
+        headerOf = new int[sigs.length];
+        java.util.Map<String, Integer> headers = new java.util.HashMap<>();
+        for (int i = 0; i < sigs.length; i++) {
+            Signature x = sigs[i];
+            String key = x.proto() + "|" + x.src().key() + "|" + x.srcPorts().key() + "|" + x.bidirectional() + "|"
+                    + x.dst().key() + "|" + x.dstPorts().key();
+            headerOf[i] = headers.computeIfAbsent(key, k -> headers.size());
+        }
+        headerCount = headers.size();
         flowbitCount = fb;
         flowintCount = fi;
         waitingCount = wait;

@@ -33,6 +33,12 @@ public final class AddressSet {
     public static final AddressSet ANY = new AddressSet(new long[] {0, 0xFFFFFFFFL}, new long[0],
             new long[] {0, 0, -1L, -1L}, new long[0], true, "any");
 
+    /** A key equal for sets that match the same addresses (their canonical ranges), for grouping rule headers. */
+    public String key() {
+        return any + java.util.Arrays.toString(v4Inc) + java.util.Arrays.toString(v4Exc)
+                + java.util.Arrays.toString(v6Inc) + java.util.Arrays.toString(v6Exc);
+    }
+
     public boolean isAny() {
         return any;
     }

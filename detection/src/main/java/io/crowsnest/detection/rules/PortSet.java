@@ -17,6 +17,11 @@ public final class PortSet {
 
     public static final PortSet ANY = new PortSet(new int[] {0, 65535}, new int[0], true, "any");
 
+    /** A key equal for sets that match the same ports (their canonical ranges), for grouping rule headers. */
+    public String key() {
+        return any + java.util.Arrays.toString(inc) + java.util.Arrays.toString(exc);
+    }
+
     private PortSet(int[] inc, int[] exc, boolean any, String text) {
         this.inc = inc;
         this.exc = exc;
