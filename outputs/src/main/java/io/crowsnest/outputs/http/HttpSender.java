@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.crowsnest.outputs.ecs.EcsMapper;
+import io.crowsnest.outputs.spool.Backoff;
 import io.crowsnest.outputs.spool.Spool;
 import io.crowsnest.outputs.spool.SpoolSender;
 import io.netty.bootstrap.Bootstrap;
@@ -54,7 +55,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -424,11 +424,7 @@ public final class HttpSender implements AutoCloseable, SpoolSender {
         if (retryAfterMillis >= 0) {
             wait = Math.min(Math.max(retryAfterMillis, initialBackoffMillis), maxRetryAfterMillis);
         } else {
-            long d = initialBackoffMillis << Math.min(failures - 1, 30);
-            if (d <= 0 || d > maxBackoffMillis) {
-                d = maxBackoffMillis;
-            }
-            wait = d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+            wait = Backoff.delayMillis(initialBackoffMillis, maxBackoffMillis, failures);
         }
         lastBackoffMillis = wait;
         stop.await(wait, TimeUnit.MILLISECONDS);

@@ -1,12 +1,12 @@
 package io.crowsnest.outputs.kafka;
 
+import io.crowsnest.outputs.spool.Backoff;
 import io.crowsnest.outputs.spool.Spool;
 import io.crowsnest.outputs.spool.SpoolSender;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -373,11 +373,7 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
     }
 
     private void backoff(int failuresInRow) throws InterruptedException {
-        long d = initialBackoffMillis << Math.min(failuresInRow - 1, 30);
-        if (d <= 0 || d > maxBackoffMillis) {
-            d = maxBackoffMillis;
-        }
-        long wait = d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+        long wait = Backoff.delayMillis(initialBackoffMillis, maxBackoffMillis, failuresInRow);
         lastBackoffMillis = wait;
         stop.await(wait, TimeUnit.MILLISECONDS);
     }

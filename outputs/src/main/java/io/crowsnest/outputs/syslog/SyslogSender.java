@@ -1,5 +1,6 @@
 package io.crowsnest.outputs.syslog;
 
+import io.crowsnest.outputs.spool.Backoff;
 import io.crowsnest.outputs.spool.Spool;
 import io.crowsnest.outputs.spool.SpoolSender;
 import io.netty.bootstrap.Bootstrap;
@@ -26,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -266,11 +266,7 @@ public final class SyslogSender implements AutoCloseable, SpoolSender {
     }
 
     private void backoff(int failures) throws InterruptedException {
-        long d = initialBackoffMillis << Math.min(failures - 1, 30);
-        if (d <= 0 || d > maxBackoffMillis) {
-            d = maxBackoffMillis;
-        }
-        long wait = d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+        long wait = Backoff.delayMillis(initialBackoffMillis, maxBackoffMillis, failures);
         lastBackoffMillis = wait;
         stop.await(wait, TimeUnit.MILLISECONDS);
     }

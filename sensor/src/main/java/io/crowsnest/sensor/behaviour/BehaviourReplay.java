@@ -79,7 +79,8 @@ public final class BehaviourReplay {
         }
     }
 
-    static void deleteQuietly(Path dir) {
+    /** Removes a temporary output directory (best effort). */
+    public static void deleteQuietly(Path dir) {
         try (var s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

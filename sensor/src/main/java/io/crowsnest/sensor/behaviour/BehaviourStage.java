@@ -6,6 +6,7 @@ import io.crowsnest.behaviour.FlowRecord;
 import io.crowsnest.behaviour.Observer;
 import io.crowsnest.behaviour.TxRecord;
 import io.crowsnest.detection.alert.Alert;
+import io.crowsnest.identity.IpKey;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,8 +39,8 @@ public final class BehaviourStage {
             return io.crowsnest.behaviour.WorkloadNames.NONE;
         }
         return (addr, t) -> {
-            long[] a = Addresses.parse(addr);
-            io.crowsnest.identity.Workload w = lookup.lookup(a[1], a[2], t);
+            IpKey a = address(addr);
+            io.crowsnest.identity.Workload w = a == null ? null : lookup.lookup(a.hi(), a.lo(), t);
             if (w == null) {
                 return null;
             }
@@ -81,20 +82,33 @@ public final class BehaviourStage {
         return engine.alertsByDetector();
     }
 
+    /** A record's literal address (EVE text, never a name: no lookup), or null when it is not one. */
+    private static IpKey address(String literal) {
+        if (literal == null || literal.isEmpty() || !(Character.isDigit(literal.charAt(0)) || literal.indexOf(':') >= 0)) {
+            return null;
+        }
+        try {
+            return IpKey.parse(literal);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private void raised(BehaviourAlert b) {
         if (tap != null) {
             tap.accept(b);
         }
         Alert a = scratch;
-        long[] src = Addresses.parse(b.src), dst = Addresses.parse(b.dst);
+        IpKey src = address(b.src), dst = address(b.dst);
         a.tsSeconds = b.tsNanos / 1_000_000_000L;
         a.tsNanos = (int) (b.tsNanos % 1_000_000_000L);
         a.pcapCount = 0;
-        a.ipVersion = (int) (src[0] != 0 ? src[0] : dst[0] != 0 ? dst[0] : 4);
-        a.srcHi = src[1];
-        a.srcLo = src[2];
-        a.dstHi = dst[1];
-        a.dstLo = dst[2];
+        IpKey any = src != null ? src : dst;
+        a.ipVersion = any == null || any.isV4() ? 4 : 6;
+        a.srcHi = src == null ? 0 : src.hi();
+        a.srcLo = src == null ? 0 : src.lo();
+        a.dstHi = dst == null ? 0 : dst.hi();
+        a.dstLo = dst == null ? 0 : dst.lo();
         a.srcPort = b.srcPort;
         a.dstPort = b.dstPort;
         a.ipProto = b.proto;

@@ -84,7 +84,11 @@ public final class BaselineCommand implements Runnable {
                 o.observers.add(learner);
                 learner.learnedFrom("live " + interfaces + " for " + duration);
                 System.err.println("crowsnest: learning from live traffic for " + duration + "...");
-                exit = new LiveRunner(o, System.err, System.err).run();
+                try {
+                    exit = new LiveRunner(o, System.err, System.err).run();
+                } finally {
+                    io.crowsnest.sensor.behaviour.BehaviourReplay.deleteQuietly(o.outDir);
+                }
             } else {
                 Profile learned = io.crowsnest.sensor.behaviour.BehaviourReplay.learn(files, identity, !noMidstream,
                         "none".equals(checksum) ? io.crowsnest.decoders.DecoderConfig.ChecksumMode.NONE
@@ -154,14 +158,6 @@ public final class BaselineCommand implements Runnable {
             case "h": return Duration.ofHours(n);
             case "d": return Duration.ofDays(n);
             default: return Duration.ofSeconds(n);
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is harmless
         }
     }
 }
