@@ -44,7 +44,13 @@ class KubernetesSourceTest {
         if (client != null) {
             client.close();
         }
-        kube.close();
+        try {
+            kube.close();
+        } catch (IllegalStateException e) {
+            // the mock web server sometimes times out closing a watch connection the client just dropped
+            // (seen once in CI, after the test's assertions had passed): cleanup, not behaviour under test
+            System.err.println("KubernetesSourceTest: " + e.getMessage() + " (" + e.getCause() + ")");
+        }
     }
 
     private WorkloadResolver start(boolean remote) {
