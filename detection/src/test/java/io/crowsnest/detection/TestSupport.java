@@ -76,11 +76,17 @@ public final class TestSupport {
 
     /** Loads rules (failing on any error) and builds an engine. */
     public static Harness harness(String rules) {
+        return harness(rules, DetectionEngine::build);
+    }
+
+    /** A harness whose engine is built by {@code build} (e.g. a variant with a feature switched off). */
+    public static Harness harness(String rules,
+            java.util.function.Function<List<io.crowsnest.detection.rules.Signature>, DetectionEngine> build) {
         RuleLoadResult r = new RuleLoader().load(rules, "test.rules", RuleVariables.suricataDefaults());
         if (!r.errors().isEmpty()) {
             throw new AssertionError("rule errors: " + r.errors());
         }
-        return new Harness(DetectionEngine.build(r.signatures()));
+        return new Harness(build.apply(r.signatures()));
     }
 
     public static final class Harness {

@@ -37,6 +37,8 @@ public final class DetectionContext {
     private int alertCount;
     /** Stamp per signature: the packet number on which it matched (no second alert from the raw stream). */
     private final long[] matchedAt;
+    /** Stamp per signature: the packet on which the transaction prefilter last made it a candidate. */
+    private final long[] txSeen;
     private final Slice slice = new Slice();
     private AppLayerState app;
     private Transaction matchTx;
@@ -47,6 +49,8 @@ public final class DetectionContext {
     private boolean passed;
 
     long packets, prefilterCandidates, prefilterMatches, evaluated, matched, alerts;
+    /** Transaction rules handed to evaluation (after the per-buffer prefilter, when on). */
+    long txCandidates;
 
     DetectionContext(DetectionEngine engine) {
         this.engine = engine;
@@ -56,6 +60,7 @@ public final class DetectionContext {
         this.alertQueue = new int[engine.maxAlertsPerPacket];
         this.alertTx = new Transaction[engine.maxAlertsPerPacket];
         this.matchedAt = new long[Math.max(1, sigs.length)];
+        this.txSeen = new long[Math.max(1, sigs.length)];
     }
 
     /** Inspects one packet; {@code flow} may be null for packets without one; flowFlags are FlowFlags bits. */
@@ -97,10 +102,20 @@ public final class DetectionContext {
                 prefilterCandidates += n - firstPf;
             }
             if (g.txSigs.length > 0 && app != null && app.updatedCount() > 0) {
-                int[] tx = g.txByProto != null && app.proto >= 0 && app.proto < g.txByProto.length
-                        ? g.txByProto[app.proto] : g.txSigs;
-                System.arraycopy(tx, 0, cand, n, tx.length);
-                n += tx.length;
+                boolean known = g.txByProto != null && app.proto >= 0 && app.proto < g.txByProto.length;
+                if (known && g.txPrefilter != null) {
+                    TransactionPrefilter tp = g.txPrefilter[app.proto];
+                    if (tp != null) {
+                        int before = n;
+                        n = transactionCandidates(tp, flowFlags, n);
+                        txCandidates += n - before;
+                    }
+                } else {
+                    int[] tx = known ? g.txByProto[app.proto] : g.txSigs;
+                    System.arraycopy(tx, 0, cand, n, tx.length);
+                    n += tx.length;
+                    txCandidates += tx.length;
+                }
             }
             if (n > firstPf) {
                 Arrays.sort(cand, 0, n);
@@ -131,6 +146,49 @@ public final class DetectionContext {
         }
         app = null;
         window = null;
+    }
+
+    /**
+     * Appends to {@link #cand} the transaction rules worth evaluating for the transactions this packet
+     * updated in its direction: the prefilter's always-rules, then those whose buffer fast pattern occurs in
+     * that buffer of one of those transactions (each buffer instance scanned once). Each rule at most once.
+     */
+    private int transactionCandidates(TransactionPrefilter tp, int flowFlags, int n) {
+        final long stamp = packets;
+        final long[] seen = txSeen;
+        for (int num : tp.always) {
+            seen[num] = stamp;
+            cand[n++] = num;
+        }
+        boolean toServer = (flowFlags & FlowFlags.TO_SERVER) != 0;
+        for (int i = 0, u = app.updatedCount(); i < u; i++) {
+            if (app.updatedToServer(i) != toServer) {
+                continue;
+            }
+            Transaction tx = app.updatedTx(i);
+            for (int b = 0; b < tp.bufIds.length; b++) {
+                int id = tp.bufIds[b];
+                int d = Buf.direction(id);
+                boolean bdir = d == Buf.DIR_BOTH ? toServer : d == Buf.DIR_TO_SERVER;
+                for (int idx = 0; idx < 64 && tx.buffer(id, bdir, idx, slice); idx++) {
+                    if (slice.len == 0) {
+                        continue;
+                    }
+                    matchSet.clear();
+                    tp.matchers[b].scan(slice.buf, slice.off, slice.len, matchSet);
+                    int[][] bySig = tp.patternSigs[b];
+                    for (int k = 0, m = matchSet.size(); k < m; k++) {
+                        for (int num : bySig[matchSet.get(k)]) {
+                            if (seen[num] != stamp) {
+                                seen[num] = stamp;
+                                cand[n++] = num;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /**

@@ -43,6 +43,8 @@ public final class DetectionEngine {
     private final int flowintCount;
     private final int waitingCount;
     private final int ipOnlyCount, prefilterCount, fastPatternCount;
+    /** Buffer fast patterns over all groups and protocols (a rule in several groups counts in each). */
+    private final int txFastPatternCount;
     private final List<DetectionContext> contexts = new CopyOnWriteArrayList<>();
     /** App-layer binding per signature num (null: packet-only rule, or parked). */
     final AppBinding[] app;
@@ -77,6 +79,11 @@ public final class DetectionEngine {
          * (with ET Open that was most of the per-packet work on HTTP). Null: use {@link #txSigs}.
          */
         int[][] txByProto;
+        /**
+         * Per app protocol, the per-buffer prefilter over {@link #txByProto}'s rules (null entries: none;
+         * null array: prefilter off, every tx rule of the protocol is evaluated on every update).
+         */
+        TransactionPrefilter[] txPrefilter;
 
         Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
               int size, int maxPatternLength) {
@@ -100,6 +107,10 @@ public final class DetectionEngine {
             .thenComparingInt(Signature::gid);
 
     private DetectionEngine(List<Signature> list) {
+        this(list, true);
+    }
+
+    private DetectionEngine(List<Signature> list, boolean txPrefilterOn) {
         List<Signature> sorted = new ArrayList<>(list);
         sorted.sort(ORDER);
         sigs = sorted.toArray(new Signature[0]);
@@ -141,7 +152,7 @@ public final class DetectionEngine {
         boundCount = bound;
         ipOnlyCount = ipo;
         prefilterCount = pf;
-        int maxSize = 0, maxPat = 0, fps = 0;
+        int maxSize = 0, maxPat = 0, fps = 0, txPatterns = 0;
         for (int pb = 0; pb < PROTO_BUCKETS; pb++) {
             for (int db = 0; db < DIR_BUCKETS; db++) {
                 List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>(), txs = new ArrayList<>();
@@ -197,12 +208,25 @@ public final class DetectionEngine {
                 Group g = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
                         toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
                 g.txByProto = byAppProto(g.txSigs);
+                // only TCP and UDP packets with a flow direction ever carry app-layer state
+                if (txPrefilterOn && g.txSigs.length > 0 && pb <= 1 && db <= 1) {
+                    g.txPrefilter = new TransactionPrefilter[g.txByProto.length];
+                    for (int proto = 0; proto < g.txByProto.length; proto++) {
+                        TransactionPrefilter tp = TransactionPrefilter.build(g.txByProto[proto], app, sigs);
+                        g.txPrefilter[proto] = tp;
+                        if (tp != null) {
+                            maxPat = Math.max(maxPat, tp.maxPatterns);
+                            txPatterns += tp.patternTotal();
+                        }
+                    }
+                }
                 groups[pb * DIR_BUCKETS + db] = g;
             }
         }
         maxGroupSize = maxSize;
         maxPatterns = maxPat;
         fastPatternCount = fps;
+        txFastPatternCount = txPatterns;
     }
 
     /** Splits tx signatures by the app protocol they are bound to (any-protocol ones go in every list); order kept. */
@@ -225,6 +249,16 @@ public final class DetectionEngine {
     /** Sorts, groups and compiles the signatures. */
     public static DetectionEngine build(List<Signature> signatures) {
         return new DetectionEngine(signatures);
+    }
+
+    /** As {@link #build} but every transaction rule is evaluated on every update (tests: prefilter equivalence). */
+    static DetectionEngine buildWithoutTransactionPrefilter(List<Signature> signatures) {
+        return new DetectionEngine(signatures, false);
+    }
+
+    /** Buffer fast patterns in the transaction prefilters, summed over groups and app protocols. */
+    public int transactionFastPatternCount() {
+        return txFastPatternCount;
     }
 
     /**
@@ -328,7 +362,7 @@ public final class DetectionEngine {
     }
 
     public EngineStats stats() {
-        long packets = 0, cand = 0, candMatch = 0, eval = 0, matched = 0, alerts = 0, budget = 0;
+        long packets = 0, cand = 0, candMatch = 0, eval = 0, matched = 0, alerts = 0, budget = 0, txc = 0;
         for (DetectionContext c : contexts) {
             packets += c.packets;
             cand += c.prefilterCandidates;
@@ -337,9 +371,10 @@ public final class DetectionEngine {
             matched += c.matched;
             alerts += c.alerts;
             budget += c.ictx.budgetExhausted;
+            txc += c.txCandidates;
         }
         return new EngineStats(sigs.length, ipOnlyCount, prefilterCount, fastPatternCount, groupSizes(), packets,
-                cand, candMatch, eval, matched, alerts, budget);
+                cand, candMatch, eval, matched, alerts, budget, txc);
     }
 
     Group group(Packet p, int flowFlags) {

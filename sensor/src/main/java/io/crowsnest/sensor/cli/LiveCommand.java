@@ -29,7 +29,7 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "GLOB,...", description = "Interface name globs never to capture.")
     String exclude = "";
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file to load (repeatable); adds to the shipped rules.")
+    @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Rule file, or a directory of *.rules files, to load (repeatable); adds to the shipped rules.")
     List<Path> rules = new java.util.ArrayList<>();
 
     @Option(names = "--no-default-rules", description = "Do not load the shipped rules from signatures/.")
@@ -172,6 +172,11 @@ public final class LiveCommand implements Callable<Integer> {
         }
         if (given.test("--rules")) {
             // --rules replaces the file's rules.files (the DaemonSet passes the same file both ways)
+            try {
+                io.crowsnest.sensor.rules.RuleCheck.expand(rules);
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rules: " + e.getMessage());
+            }
             o.ruleFiles.clear();
             o.ruleFiles.addAll(rules);
         }

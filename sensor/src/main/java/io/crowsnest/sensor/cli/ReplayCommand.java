@@ -27,7 +27,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files (pcap or pcapng).")
     List<Path> files;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rule file to load (repeatable); adds to the shipped rules.")
+    @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Rule file, or a directory of *.rules files, to load (repeatable); adds to the shipped rules.")
     List<Path> rules = new java.util.ArrayList<>();
 
     @Option(names = "--no-default-rules", description = "Do not load the shipped rules from signatures/.")
@@ -128,6 +128,11 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         o.spoolCapMb = spoolMb;
         o.files.addAll(files);
+        try {
+            io.crowsnest.sensor.rules.RuleCheck.expand(rules);
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rules: " + e.getMessage());
+        }
         o.ruleFiles.addAll(rules);
         o.defaultRules = !noDefaultRules;
         o.outDir = out;

@@ -57,7 +57,7 @@ public final class RuleSetBuilder {
                 total += collect(loader.load(text, "signatures/" + name, vars), "signatures/" + name, text, sha, signatures, refused, empty);
             }
         }
-        for (Path file : src.files()) {
+        for (Path file : io.crowsnest.sensor.rules.RuleCheck.expand(src.files())) {
             if (!Files.isReadable(file)) {
                 throw new IOException(file + ": cannot read rule file");
             }
@@ -86,7 +86,7 @@ public final class RuleSetBuilder {
                 sha.update(resource("signatures/" + name).getBytes(StandardCharsets.UTF_8));
             }
         }
-        for (Path file : src.files()) {
+        for (Path file : io.crowsnest.sensor.rules.RuleCheck.expand(src.files())) {
             if (Files.isReadable(file)) {
                 sha.update(Files.readString(file, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
             }

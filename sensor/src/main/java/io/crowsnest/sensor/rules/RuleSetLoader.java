@@ -44,7 +44,7 @@ public final class RuleSetLoader {
                 total += collect(r, signatures, errors);
             }
         }
-        for (Path file : files) {
+        for (Path file : RuleCheck.expand(files)) {
             if (!Files.isReadable(file)) {
                 throw new IOException(file + ": cannot read rule file");
             }

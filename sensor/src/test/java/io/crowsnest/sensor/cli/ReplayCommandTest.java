@@ -76,6 +76,27 @@ class ReplayCommandTest {
     }
 
     @Test
+    void rulesDirectoryLoadsItsRuleFilesAndAMissingOneIsAUsageError(@TempDir Path dir) throws IOException {
+        Path rules = Files.createDirectories(dir.resolve("rules.d"));
+        Files.writeString(rules.resolve("a.rules"),
+                "alert tcp any any -> any any (msg:\"a\"; content:\"containers/create\"; sid:1000001; rev:1;)\n");
+        Files.writeString(rules.resolve("b.rules"),
+                "alert tcp any any -> any any (msg:\"b\"; content:\"jndi:ldap\"; nocase; sid:1000002; rev:1;)\n");
+        Files.writeString(rules.resolve("notes.txt"), "not a rule file, ignored\n");
+        int code = run("replay", demo().toString(), "--rules", rules.toString(), "--no-default-rules",
+                "--out", dir.resolve("a").toString());
+        assertEquals(0, code, err);
+        assertTrue(out.contains("2 loaded"), out);
+        assertTrue(out.contains("sid 1000001") && out.contains("sid 1000002"), out);
+
+        code = run("replay", demo().toString(), "--rules", dir.resolve("missing.rules").toString(),
+                "--out", dir.resolve("b").toString());
+        assertEquals(2, code, err);
+        assertTrue(err.contains("--rules") && err.contains("missing.rules: no such rule file or directory"), err);
+        assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
     void usageErrorsExitTwo(@TempDir Path dir) {
         assertEquals(2, run("replay", demo().toString(), "--checksum", "sometimes", "--out", dir.toString()));
         assertTrue(err.contains("--checksum"), err);

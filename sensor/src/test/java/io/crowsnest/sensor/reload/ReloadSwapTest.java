@@ -159,7 +159,7 @@ class ReloadSwapTest {
         Files.delete(rules);
         RuleReloader.Result missing = reloader.reload();
         assertFalse(missing.ok());
-        assertEquals(rules + ": cannot read rule file; still running " + first.describe(), missing.message());
+        assertEquals(rules + ": no such rule file or directory; still running " + first.describe(), missing.message());
 
         Files.writeString(rules, NEW);
         long before = feeder.published.get();
