@@ -11,6 +11,11 @@ public abstract class Transaction {
     private long[] alertedToServer, alertedToClient;
     /** Set when a log record for the transaction was written (EVE http/dns/tls event types). */
     public boolean logged;
+    /**
+     * The detection engine's own per-transaction state (how far it has scanned the growing body buffers);
+     * opaque to the app layer, dropped with the transaction.
+     */
+    public Object detectState;
     /** Packet time (ns) of the first and of the completing packet (behaviour: what happened while it was served). */
     public long startNanos, endNanos;
 

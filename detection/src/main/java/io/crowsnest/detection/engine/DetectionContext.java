@@ -174,6 +174,11 @@ public final class DetectionContext {
                     if (slice.len == 0) {
                         continue;
                     }
+                    int bodySlot = idx == 0 ? BodyScanState.slot(id, bdir) : -1;
+                    if (bodySlot >= 0) {
+                        n = bodyCandidates(tp, b, tx, bodySlot, n);
+                        continue;
+                    }
                     matchSet.clear();
                     tp.matchers[b].scan(slice.buf, slice.off, slice.len, matchSet);
                     int[][] bySig = tp.patternSigs[b];
@@ -187,6 +192,57 @@ public final class DetectionContext {
                     }
                 }
             }
+        }
+        return n;
+    }
+
+    /**
+     * The candidates from a growing body buffer ({@link #slice}): the rules earlier scans of this body made
+     * candidates, plus those whose fast pattern occurs in the bytes added since (see {@link BodyScanState}).
+     */
+    private int bodyCandidates(TransactionPrefilter tp, int b, Transaction tx, int bodySlot, int n) {
+        final long stamp = packets;
+        final long[] seen = txSeen;
+        BodyScanState st;
+        if (tx.detectState instanceof BodyScanState s) {
+            st = s;
+        } else {
+            st = new BodyScanState(); // once per transaction with a body
+            tx.detectState = st;
+        }
+        int prev = st.scanned[bodySlot];
+        int from = 0;
+        if (prev > 0 && slice.len >= prev) {
+            from = Math.max(0, prev - (tp.maxPatternLength[b] - 1));
+            int[] p = st.pending[bodySlot];
+            for (int i = 0, m = st.pendingCount[bodySlot]; i < m; i++) {
+                int num = p[i];
+                if (seen[num] != stamp) {
+                    seen[num] = stamp;
+                    cand[n++] = num;
+                }
+            }
+        } else if (prev > 0) {
+            st.pendingCount[bodySlot] = 0; // shorter than before: start over
+        }
+        boolean track = prev != -1;
+        matchSet.clear();
+        tp.matchers[b].scan(slice.buf, slice.off + from, slice.len - from, matchSet);
+        int[][] bySig = tp.patternSigs[b];
+        for (int k = 0, m = matchSet.size(); k < m; k++) {
+            for (int num : bySig[matchSet.get(k)]) {
+                if (track && !st.addPending(bodySlot, num)) {
+                    st.overflow(bodySlot);
+                    track = false;
+                }
+                if (seen[num] != stamp) {
+                    seen[num] = stamp;
+                    cand[n++] = num;
+                }
+            }
+        }
+        if (track) {
+            st.scanned[bodySlot] = slice.len;
         }
         return n;
     }

@@ -212,7 +212,7 @@ public final class DetectionEngine {
                 if (txPrefilterOn && g.txSigs.length > 0 && pb <= 1 && db <= 1) {
                     g.txPrefilter = new TransactionPrefilter[g.txByProto.length];
                     for (int proto = 0; proto < g.txByProto.length; proto++) {
-                        TransactionPrefilter tp = TransactionPrefilter.build(g.txByProto[proto], app, sigs);
+                        TransactionPrefilter tp = TransactionPrefilter.build(g.txByProto[proto], app, sigs, db == 0);
                         g.txPrefilter[proto] = tp;
                         if (tp != null) {
                             maxPat = Math.max(maxPat, tp.maxPatterns);

@@ -37,10 +37,14 @@ final class TransactionPrefilter {
     final MultiPatternMatcher[] matchers;
     /** Per buffer, per pattern id: the signatures whose fast pattern that is. */
     final int[][][] patternSigs;
+    /** Per buffer: its longest fast pattern (how far back a match ending in new body bytes can start). */
+    final int[] maxPatternLength;
     /** Largest pattern count of the automata (sizes the workers' match sets). */
     final int maxPatterns;
 
-    private TransactionPrefilter(int[] always, int[] bufIds, MultiPatternMatcher[] matchers, int[][][] patternSigs) {
+    private TransactionPrefilter(int[] always, int[] bufIds, MultiPatternMatcher[] matchers, int[][][] patternSigs,
+            int[] maxPatternLength) {
+        this.maxPatternLength = maxPatternLength;
         this.always = always;
         this.bufIds = bufIds;
         this.matchers = matchers;
@@ -53,17 +57,21 @@ final class TransactionPrefilter {
     }
 
     /**
-     * Builds the prefilter over {@code nums} (signature numbers, ascending) with their bindings; null when
-     * {@code nums} is empty.
+     * Builds the prefilter over {@code nums} (signature numbers, ascending) with their bindings, for packets
+     * going {@code toServer}; null when no rule is left. Rules whose transaction direction is the other one
+     * (a rule with a response buffer never matches on a request packet, and vice versa: see
+     * {@code DetectionContext.matchTx}) are left out, so a response packet does not rescan the request's
+     * buffers for request-only rules.
      */
-    static TransactionPrefilter build(int[] nums, AppBinding[] app, io.crowsnest.detection.rules.Signature[] sigs) {
-        if (nums.length == 0) {
-            return null;
-        }
+    static TransactionPrefilter build(int[] nums, AppBinding[] app, io.crowsnest.detection.rules.Signature[] sigs,
+            boolean toServer) {
         List<Integer> always = new ArrayList<>();
         Map<Integer, PerBuffer> perBuffer = new HashMap<>();
         for (int num : nums) {
             AppBinding ab = app[num];
+            if (ab != null && ab.txDir == (toServer ? 2 : 1)) {
+                continue;
+            }
             int slot = ab == null ? -1 : fastPatternSlot(ab);
             if (slot < 0) {
                 always.add(num);
@@ -72,18 +80,23 @@ final class TransactionPrefilter {
             ContentMatch fp = fastPattern(ab.elems[slot]);
             perBuffer.computeIfAbsent(ab.bufIds[slot], k -> new PerBuffer()).add(fp, num);
         }
+        if (always.isEmpty() && perBuffer.isEmpty()) {
+            return null;
+        }
         int[] ids = perBuffer.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         MultiPatternMatcher[] ms = new MultiPatternMatcher[ids.length];
         int[][][] ps = new int[ids.length][][];
+        int[] longest = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             PerBuffer pb = perBuffer.get(ids[i]);
+            longest[i] = pb.longest;
             ms[i] = pb.builder.build();
             ps[i] = new int[ms[i].patternCount()][];
             for (int p = 0; p < ps[i].length; p++) {
                 ps[i][p] = pb.sigs.get(p).stream().mapToInt(Integer::intValue).toArray();
             }
         }
-        return new TransactionPrefilter(always.stream().mapToInt(Integer::intValue).toArray(), ids, ms, ps);
+        return new TransactionPrefilter(always.stream().mapToInt(Integer::intValue).toArray(), ids, ms, ps, longest);
     }
 
     /**
@@ -133,9 +146,11 @@ final class TransactionPrefilter {
         final PatternSetBuilder builder = new PatternSetBuilder();
         final Map<String, Integer> index = new HashMap<>();
         final List<List<Integer>> sigs = new ArrayList<>();
+        int longest;
 
         void add(ContentMatch fp, int num) {
             byte[] bytes = fp.fastPatternBytes();
+            longest = Math.max(longest, bytes.length);
             String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
             Integer id = index.get(key);
             if (id == null) {

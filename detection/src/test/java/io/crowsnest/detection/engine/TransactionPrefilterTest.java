@@ -91,6 +91,22 @@ class TransactionPrefilterTest {
     }
 
     @Test
+    void growingBodyIsScannedIncrementallyWithoutLosingEarlierCandidates() {
+        String rules = "alert http any any -> any any (file.data; content:\"alphabet-soup\"; content:\"omega\"; "
+                + "distance:0; sid:21;)\n"
+                + "alert http any any -> any any (file.data; content:\"straddling-pattern\"; sid:22;)\n";
+        Conn c = new Conn(TestSupport.harness(rules), 40004);
+        c.handshake();
+        c.send(true, 0x18, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        // the fast pattern of 21 arrives first, its second content two packets later; 22's pattern straddles
+        String[] body = {"xx alphabet-soup yy straddl", "ing-pattern zz ", "then omega......"};
+        int len = body[0].length() + body[1].length() + body[2].length();
+        assertEquals(List.of(), c.send(false, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: " + len + "\r\n\r\n" + body[0]));
+        assertEquals(List.of(22L), c.send(false, 0x18, body[1]));
+        assertEquals(List.of(21L), c.send(false, 0x18, body[2]));
+    }
+
+    @Test
     void ruleWithATransformedBufferIsNotPrefilteredOnTheRawBuffer() {
         String rules = "alert http any any -> any any (http.uri; to_lowercase; content:\"/admin\"; sid:7;)\n"
                 + "alert http any any -> any any (http.uri; content:\"/other\"; sid:8;)\n";
@@ -169,7 +185,11 @@ class TransactionPrefilterTest {
                     + "Host: " + w2 + ".example\r\nUser-Agent: " + w3 + "/1.0\r\nCookie: s=" + w4 + "\r\n"
                     + "Content-Type: application/" + w1 + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
             String status = rnd.nextBoolean() ? "404 Not " + w2 : "200 OK";
-            String rbody = w3 + " and " + w1;
+            StringBuilder rb = new StringBuilder();
+            for (int k = rnd.nextInt(12); k >= 0; k--) {
+                rb.append(words[rnd.nextInt(words.length)]).append(rnd.nextBoolean() ? " " : "");
+            }
+            String rbody = rb.toString();
             String rsp = "HTTP/1.1 " + status + "\r\nServer: " + w4 + "\r\nContent-Length: " + rbody.length()
                     + "\r\n\r\n" + rbody;
             // requests sometimes split mid-header, so a transaction is updated by several packets
@@ -182,9 +202,16 @@ class TransactionPrefilterTest {
                 assertEquals(b, a, "request " + t + " part: " + part);
                 alerts += a.size();
             }
-            List<Long> a = on.send(false, 0x18, rsp), b = off.send(false, 0x18, rsp);
-            assertEquals(b, a, "response " + t);
-            alerts += a.size();
+            // responses in up to three segments, so bodies grow packet by packet (incremental body scans)
+            int c1 = rnd.nextInt(rsp.length()), c2 = c1 + rnd.nextInt(rsp.length() - c1);
+            for (String part : new String[] {rsp.substring(0, c1), rsp.substring(c1, c2), rsp.substring(c2)}) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                List<Long> a = on.send(false, 0x18, part), b = off.send(false, 0x18, part);
+                assertEquals(b, a, "response " + t + " part: " + part);
+                alerts += a.size();
+            }
         }
         assertTrue(alerts > 100, "the random rules should fire often enough to prove something: " + alerts);
         long candOn = on.h.engine.stats().transactionCandidates();
