@@ -102,6 +102,13 @@ public final class TcpReassembler {
                 return; // not tracked: no handshake and no mid-stream pickup
             }
         }
+        if (ack && o.hasBase) {
+            int a = (int) p.tcpAck;
+            if (!o.ackSeen || a - o.ackedSeq > 0) {
+                o.ackSeen = true;
+                o.ackedSeq = a;
+            }
+        }
         if (ack && o.hasBase && !o.closed) {
             checkAckedGap(o, !toServer, (int) p.tcpAck);
         }

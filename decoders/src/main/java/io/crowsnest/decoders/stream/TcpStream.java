@@ -17,6 +17,10 @@ public final class TcpStream {
     int segCount;
     int oooBytes;
 
+    /** The peer acknowledged data of this direction at least once; {@link #ackedSeq} is then its highest ACK. */
+    boolean ackSeen;
+    int ackedSeq;
+
     /** Raw window: the last {@link #windowLength()} bytes delivered, oldest first (null until data). */
     byte[] window;
     int windowLen;
@@ -55,6 +59,22 @@ public final class TcpStream {
 
     public int windowLength() {
         return windowLen;
+    }
+
+    /**
+     * How many of the window's last bytes the peer has not acknowledged (all of them when it never sent an
+     * ACK for this direction): the raw stream data a flow-end inspection looks at.
+     */
+    public int unacknowledgedBytes() {
+        if (!hasBase || windowLen == 0) {
+            return 0;
+        }
+        long held = Math.min(delivered, windowLen);
+        if (!ackSeen) {
+            return (int) held;
+        }
+        int pending = nextSeq - ackedSeq; // modulo 2^32
+        return pending <= 0 ? 0 : (int) Math.min(pending, held);
     }
 
     /** How many of the window's last bytes were delivered by the packet being processed. */
@@ -97,6 +117,7 @@ public final class TcpStream {
         }
         windowLen = windowNew = 0;
         hasBase = false;
+        ackSeen = false;
         nextSeq = 0;
         delivered = 0;
         depthReached = false;

@@ -119,16 +119,19 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         } else {
             state = new State(flowTables.get(), contexts.get(), appLayers == null ? null : appLayers.get());
         }
-        if (behaviour || eventTypes.contains("flow")) {
-            state.flows.onEnd(this::flowEnded);
-        }
+        state.flows.onEnd(this::flowEnded);
     }
 
     /**
-     * A flow leaves the table: its record goes to the behaviour stage and, with EVE type "flow", to
-     * the outputs. Once per flow, on this worker's thread (or on the draining thread after it stopped).
+     * A flow leaves the table: its unacknowledged stream data is inspected, its record goes to the
+     * behaviour stage and, with EVE type "flow", to the outputs. Once per flow, on this worker's thread (or on the draining thread after it stopped).
      */
     private void flowEnded(Flow f, int reason) {
+        // the raw stream data no ACK released is inspected once more (Suricata's flow-end pseudo packet)
+        state.detection.inspectFlowEnd(f, this);
+        if (!behaviour && !eventTypes.contains("flow")) {
+            return;
+        }
         if (behaviour && f.app instanceof AppLayerState && ((AppLayerState) f.app).dns() != null) {
             // DNS queries that never got an answer end with the flow: tunnels and scans of resolvers
             // are made of them, so the behaviour stage sees them too
