@@ -30,6 +30,14 @@ import java.util.Map;
  * supplies the pattern. Immutable; shared by all workers.
  */
 final class TransactionPrefilter {
+    /**
+     * Dense state-table entries per buffer automaton (1 MiB of ints): the buffers scanned are short (a URI,
+     * a header block; bodies only by their new bytes), so deep states can be sparse. With ET Open the
+     * packet-sized default (16 MiB each) made the transaction automata ~105 MiB of heap, which a hot
+     * reload holds twice.
+     */
+    static final int DENSE_BUDGET = 1 << 18;
+
     /** Signatures evaluated on every transaction update, ascending. */
     final int[] always;
     /** Buffer ids that have an automaton ({@link Buf} ids), parallel to {@link #matchers}. */
@@ -143,7 +151,7 @@ final class TransactionPrefilter {
 
     /** The fast patterns of one buffer, deduplicated by bytes and case. */
     private static final class PerBuffer {
-        final PatternSetBuilder builder = new PatternSetBuilder();
+        final PatternSetBuilder builder = new PatternSetBuilder().denseBudget(DENSE_BUDGET);
         final Map<String, Integer> index = new HashMap<>();
         final List<List<Integer>> sigs = new ArrayList<>();
         int longest;

@@ -57,6 +57,26 @@ public final class RuleLoader {
         return classifications;
     }
 
+    /** Finished signatures by rule text that may be reused instead of parsed again (hot reload), or null. */
+    private Map<String, Signature> reusable;
+    private int reused;
+
+    /**
+     * Rules whose text is a key of {@code byText} are not parsed again: the loaded signature is a
+     * {@link Signature#reuse copy} sharing that one's parsed parts. Only valid when the variables, the
+     * classification config and the flowbit/flowint indexes are those the reused signatures were parsed
+     * with (the caller's duty; {@code RuleSetBuilder} checks the variables and registers the old names first).
+     */
+    public RuleLoader reuse(Map<String, Signature> byText) {
+        this.reusable = byText;
+        return this;
+    }
+
+    /** How many rules were reused rather than parsed. */
+    public int reusedCount() {
+        return reused;
+    }
+
     /** Loads every file in order; an unreadable file is one error (line 0). */
     public RuleLoadResult load(List<Path> files, RuleVariables vars) {
         Acc acc = new Acc();
@@ -127,7 +147,14 @@ public final class RuleLoader {
             }
             acc.total++;
             try {
-                Signature s = parse(t, source, startLine, vars);
+                Signature cached = reusable == null ? null : reusable.get(t);
+                Signature s;
+                if (cached != null) {
+                    s = cached.reuse(source, startLine);
+                    reused++;
+                } else {
+                    s = parse(t, source, startLine, vars);
+                }
                 long key = ((long) s.gid() << 32) ^ s.sid();
                 Integer prev = acc.byId.get(key);
                 if (prev != null) {

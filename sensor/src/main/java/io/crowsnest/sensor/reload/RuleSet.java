@@ -9,10 +9,13 @@ import java.util.List;
  *
  * @param flowbitNames flowbit names by index (a reload registers them first so indexes stay put)
  * @param files        rule files with at least one rule but none loaded (a reload refuses such a set)
+ * @param variables    the rule variables it was loaded with (a reload reuses parsed rules only under the same)
+ * @param reused       rules taken over from the previous set instead of parsed again
  */
 public record RuleSet(DetectionEngine engine, String hash, long loadedAtMillis, int loaded, int total,
                       List<String> refused, List<String> flowbitNames, List<String> flowintNames,
-                      List<String> files, long parseNanos, long buildNanos) {
+                      List<String> files, long parseNanos, long buildNanos, java.util.Map<String, String> variables,
+                      int reused) {
     public int refusedCount() {
         return refused.size();
     }

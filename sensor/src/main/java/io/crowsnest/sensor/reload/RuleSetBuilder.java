@@ -45,6 +45,9 @@ public final class RuleSetBuilder {
         if (previous != null) {
             previous.flowbitNames().forEach(loader.flowbits()::index);
             previous.flowintNames().forEach(loader.flowints()::index);
+            if (previous.variables() != null && previous.variables().equals(src.variables())) {
+                loader.reuse(reusable(previous));
+            }
         }
         MessageDigest sha = sha256();
         List<Signature> signatures = new ArrayList<>();
@@ -71,7 +74,23 @@ public final class RuleSetBuilder {
         long loadedAt = System.currentTimeMillis();
         engine.identity(hash, java.time.Instant.ofEpochMilli(loadedAt).toString());
         return new RuleSet(engine, hash, loadedAt, signatures.size(), total, List.copyOf(refused),
-                loader.flowbits().names(), loader.flowints().names(), List.copyOf(empty), t1 - t0, t2 - t1);
+                loader.flowbits().names(), loader.flowints().names(), List.copyOf(empty), t1 - t0, t2 - t1,
+                Map.copyOf(src.variables()), loader.reusedCount());
+    }
+
+    /**
+     * The previous set's signatures by rule text, for the loader to reuse: while the new engine is built the
+     * old one still runs, so a reload that parsed everything again held two parsed rulesets at once. Rules
+     * with {@code xbits} are parsed again (their store belongs to the loader that parsed them).
+     */
+    static Map<String, Signature> reusable(RuleSet previous) {
+        Map<String, Signature> m = new java.util.HashMap<>();
+        for (Signature s : previous.engine().signatures()) {
+            if (s.text() != null && !s.text().contains("xbits")) {
+                m.put(s.text(), s);
+            }
+        }
+        return m;
     }
 
     /**

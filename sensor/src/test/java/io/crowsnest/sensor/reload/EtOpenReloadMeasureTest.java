@@ -114,8 +114,9 @@ class EtOpenReloadMeasureTest {
         }
         System.out.printf("ET Open reload: %d rules loaded (%d refused), ruleset %s -> %s%n", r.ruleSet().loaded(),
                 r.ruleSet().refusedCount(), firstHash, r.ruleSet().hash());
-        System.out.printf("  first load %.2f s; reload %.2f s (parse %.2f s, engine build %.2f s), %d packets inspected meanwhile%n",
-                firstSeconds, r.seconds(), r.ruleSet().parseNanos() / 1e9, r.ruleSet().buildNanos() / 1e9, packetsDuring);
+        System.out.printf("  first load %.2f s; reload %.2f s (parse %.2f s, %d unchanged rules reused; engine build %.2f s), "
+                + "%d packets inspected meanwhile%n", firstSeconds, r.seconds(), r.ruleSet().parseNanos() / 1e9,
+                r.ruleSet().reused(), r.ruleSet().buildNanos() / 1e9, packetsDuring);
         System.out.printf("  heap: steady %d MiB (after GC), peak during reload %d MiB (sampled, garbage included) = %.2f x steady, "
                         + "after reload %d MiB (after GC); max heap %d MiB%n",
                 steady >> 20, peak.get() >> 20, (double) peak.get() / steady, after >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -123,6 +124,7 @@ class EtOpenReloadMeasureTest {
                 peakLive.get() >> 20, (double) peakLive.get() / steady);
         assertTrue(r.ok(), r.message());
         assertEquals(firstHash, r.ruleSet().hash());
+        assertTrue(r.ruleSet().reused() > 24_000, "unchanged rules are reused: " + r.ruleSet().reused());
         assertEquals(feeder.ipPackets, handled);
         reloader.close();
     }
