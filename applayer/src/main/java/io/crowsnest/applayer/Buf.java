@@ -19,8 +19,8 @@ public final class Buf {
             HTTP_HEADER_NAMES = 18, HTTP_CONTENT_LEN = 19, HTTP_REFERER = 20, HTTP_SERVER = 21, HTTP_LOCATION = 22,
             DNS_QUERY = 23, TLS_SNI = 24, TLS_CERT_SUBJECT = 25, TLS_CERT_ISSUER = 26, TLS_CERT_SERIAL = 27,
             JA3_HASH = 28, JA3_STRING = 29, JA3S_HASH = 30, JA3S_STRING = 31, SSH_PROTO = 32, SSH_SOFTWARE = 33,
-            REDIS_COMMAND = 34, HTTP_ACCEPT = 35, HTTP_CONNECTION = 36;
-    public static final int COUNT = 37;
+            REDIS_COMMAND = 34, HTTP_ACCEPT = 35, HTTP_CONNECTION = 36, JA4_HASH = 37;
+    public static final int COUNT = 38;
 
     private static final String[] NAMES = new String[COUNT];
     private static final int[] DIRS = new int[COUNT];
@@ -70,6 +70,7 @@ public final class Buf {
         def(JA3_STRING, "ja3.string", AppProto.TLS, DIR_TO_SERVER);
         def(JA3S_HASH, "ja3s.hash", AppProto.TLS, DIR_TO_CLIENT);
         def(JA3S_STRING, "ja3s.string", AppProto.TLS, DIR_TO_CLIENT);
+        def(JA4_HASH, "ja4.hash", AppProto.TLS, DIR_TO_SERVER);
         def(SSH_PROTO, "ssh.proto", AppProto.SSH, DIR_BOTH);
         def(SSH_SOFTWARE, "ssh.software", AppProto.SSH, DIR_BOTH);
         def(REDIS_COMMAND, "redis.command", AppProto.REDIS, DIR_TO_SERVER);

@@ -161,12 +161,21 @@ public final class TlsParser {
         int cl = u16(m, p);
         p += 2;
         StringBuilder ciphers = new StringBuilder();
+        int[] ja4Ciphers = new int[Math.max(0, cl / 2)];
+        int nc = 0;
         for (int i = 0; i + 1 < cl; i += 2) {
             int c = u16(m, p + i);
             if (!grease(c)) {
                 append(ciphers, c);
+                ja4Ciphers[nc++] = c;
             }
         }
+        int[] ja4Exts = new int[64];
+        int ne = 0;
+        int[] sigAlgs = new int[0];
+        int ns = 0;
+        boolean sniSeen = false;
+        byte[] alpn = null;
         p += cl;
         p += 1 + (m[p] & 0xFF);
         StringBuilder exts = new StringBuilder(), curves = new StringBuilder(), formats = new StringBuilder();
@@ -183,6 +192,29 @@ public final class TlsParser {
                 }
                 if (!grease(et)) {
                     append(exts, et);
+                    if (ne == ja4Exts.length) {
+                        ja4Exts = java.util.Arrays.copyOf(ja4Exts, ne * 2);
+                    }
+                    ja4Exts[ne++] = et;
+                }
+                if (et == 0) {
+                    sniSeen = true;
+                }
+                if (et == 16 && elen >= 3) {
+                    // ALPN: list length (2), then the first value: length (1) and bytes
+                    int vl = m[d + 2] & 0xFF;
+                    if (d + 3 + vl <= d + elen) {
+                        alpn = java.util.Arrays.copyOfRange(m, d + 3, d + 3 + vl);
+                    }
+                } else if (et == 13 && elen >= 2) {
+                    int sl = Math.min(u16(m, d), elen - 2);
+                    sigAlgs = new int[sl / 2];
+                    for (int i = 0; i + 1 < sl; i += 2) {
+                        int a = u16(m, d + 2 + i);
+                        if (!grease(a)) {
+                            sigAlgs[ns++] = a;
+                        }
+                    }
                 }
                 if (et == 0 && elen >= 5) {
                     // server_name list: type(1) len(2) name
@@ -222,6 +254,7 @@ public final class TlsParser {
         tx.clientVersion = best;
         tx.ja3String = legacy + "," + ciphers + "," + exts + "," + curves + "," + formats;
         tx.ja3Hash = md5(tx.ja3String);
+        tx.ja4 = Ja4.of(best, sniSeen, ja4Ciphers, nc, ja4Exts, ne, alpn, sigAlgs, ns);
     }
 
     private void serverHello(byte[] m, int off, int len) {

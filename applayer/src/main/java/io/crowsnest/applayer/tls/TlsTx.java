@@ -16,6 +16,8 @@ public final class TlsTx extends Transaction {
     /** Version the server chose (supported_versions for TLS 1.3), 0 until the ServerHello. */
     public int serverVersion;
     public String ja3String, ja3Hash, ja3sString, ja3sHash;
+    /** JA4 of the ClientHello ({@link Ja4}), null until one was parsed. */
+    public String ja4;
     public byte[] certSubject, certIssuer, certSerial;
     public boolean clientHelloSeen, serverHelloSeen, certSeen, clientDone, serverDone;
 
@@ -38,6 +40,7 @@ public final class TlsTx extends Transaction {
             case Buf.TLS_SNI: return toServer && slice(out, sni);
             case Buf.JA3_STRING: return toServer && ja3String != null && slice(out, ascii(ja3String));
             case Buf.JA3_HASH: return toServer && ja3Hash != null && slice(out, ascii(ja3Hash));
+            case Buf.JA4_HASH: return toServer && ja4 != null && slice(out, ascii(ja4));
             case Buf.TLS_CERT_SUBJECT: return !toServer && slice(out, certSubject);
             case Buf.TLS_CERT_ISSUER: return !toServer && slice(out, certIssuer);
             case Buf.TLS_CERT_SERIAL: return !toServer && slice(out, certSerial);
@@ -90,6 +93,9 @@ public final class TlsTx extends Transaction {
             j.put("hash", ja3Hash);
             j.put("string", ja3String);
             m.put("ja3", j);
+        }
+        if (ja4 != null) {
+            m.put("ja4", ja4);
         }
         if (ja3sHash != null) {
             Map<String, Object> j = new LinkedHashMap<>();

@@ -19,7 +19,8 @@ public final class AppLayer {
     public static final Set<String> PROTOCOLS = Set.of("http", "http1", "http2", "ftp", "ftp-data", "tls", "ssl",
             "smb", "dcerpc", "dns", "smtp", "ssh", "imap", "pop3", "modbus", "dnp3", "enip", "cip", "nfs", "ntp",
             "tftp", "ikev2", "ike", "krb5", "dhcp", "snmp", "sip", "rfb", "mqtt", "pgsql", "telnet", "quic", "rdp",
-            "bittorrent-dht", "websocket", "ldap", "doh2", "template", "irc", "rpc", "mysql", "dns-tcp", "dns-udp");
+            "bittorrent-dht", "websocket", "ldap", "doh2", "template", "irc", "rpc", "mysql", "dns-tcp", "dns-udp",
+            "redis"); // redis: Crowsnest's own parser (Suricata has none)
 
     /** App-layer protocols carried over UDP only. */
     public static final Set<String> UDP_PROTOCOLS = Set.of("ntp", "tftp", "ikev2", "ike", "dhcp", "snmp", "quic",

@@ -1,0 +1,89 @@
+package io.crowsnest.sensor.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crowsnest.sensor.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5: app-layer facts of real captures are visible in EVE and matchable by rules of our own — Redis
+ * AUTH failures, Docker API calls over HTTP, and the TLS SNI (and JA4) inside a Geneve tunnel.
+ */
+class AppLayerOwnRulesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static List<JsonNode> replay(String capture, String rules, boolean midstream, Path dir) throws IOException {
+        Path rf = dir.resolve("own.rules");
+        Files.writeString(rf, rules);
+        ReplayOptions o = new ReplayOptions();
+        o.files.add(SharedData.shared().resolve("pcaps-external").resolve(capture));
+        o.ruleFiles.add(rf);
+        o.defaultRules = false;
+        o.midstream = midstream;
+        o.eveTypes.addAll(List.of("http", "tls", "redis"));
+        o.outDir = dir.resolve("out");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ReplayResult r = new ReplayRunner(o, new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+        assertEquals(0, r.exitCode, () -> "replay failed: " + err);
+        assertTrue(r.ruleErrors.isEmpty(), () -> "rules must load: " + r.ruleErrors);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(o.outDir.resolve("eve.json"))) {
+            events.add(JSON.readTree(line));
+        }
+        return events;
+    }
+
+    static long alerts(List<JsonNode> ev, long sid) {
+        return ev.stream().filter(e -> "alert".equals(e.path("event_type").asText())
+                && e.path("alert").path("signature_id").asLong() == sid).count();
+    }
+
+    @Test
+    void redisAuthFailuresAreRecordsAndRuleMatches(@TempDir Path dir) throws IOException {
+        List<JsonNode> ev = replay("container-api/zeek-redis-auth.pcap",
+                "alert redis any any -> any any (msg:\"redis AUTH\"; redis.command; content:\"AUTH \"; nocase; startswith; sid:1;)\n",
+                true, dir);
+        assertEquals(3, alerts(ev, 1), "three AUTH commands in the capture");
+        long failures = ev.stream().filter(e -> "redis".equals(e.path("event_type").asText())
+                && e.path("redis").path("command").asText().startsWith("AUTH")
+                && e.path("redis").path("error").asText().startsWith("-WRONGPASS")).count();
+        assertEquals(2, failures, "two of them fail with WRONGPASS");
+    }
+
+    @Test
+    void dockerApiCallsOverHttpMatchOnTheUri(@TempDir Path dir) throws IOException {
+        List<JsonNode> ev = replay("container-api/zeek-docker-http-upgrade.pcap",
+                "alert http any any -> any any (msg:\"docker api\"; http.uri; content:\"/containers/\"; sid:2;)\n",
+                false, dir);
+        assertEquals(5, alerts(ev, 2));
+        assertTrue(ev.stream().anyMatch(e -> "http".equals(e.path("event_type").asText())
+                && e.path("http").path("url").asText().contains("/containers/")), "http records name the call");
+    }
+
+    @Test
+    void tlsSniAndJa4InsideGeneve(@TempDir Path dir) throws IOException {
+        List<JsonNode> ev = replay("geneve/zeek-geneve-47101.pcap",
+                "alert tls any any -> any any (msg:\"kernel.org\"; tls.sni; content:\"www.kernel.org\"; endswith; sid:3;)\n"
+                        + "alert tls any any -> any any (msg:\"ja4\"; ja4.hash; content:\"t13d\"; startswith; sid:4;)\n",
+                false, dir);
+        assertEquals(1, alerts(ev, 3));
+        assertEquals(1, alerts(ev, 4));
+        JsonNode a = ev.stream().filter(e -> "alert".equals(e.path("event_type").asText())).findFirst().orElseThrow();
+        assertEquals("Geneve", a.path("tunnel").path("type").asText());
+        assertEquals("www.kernel.org", a.path("tls").path("sni").asText());
+        assertTrue(a.path("tls").path("ja4").asText().matches("t13d\\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}"),
+                a.path("tls").toString());
+    }
+}
