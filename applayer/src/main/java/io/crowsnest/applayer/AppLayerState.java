@@ -81,6 +81,33 @@ public final class AppLayerState implements FlowData {
         return anomalies;
     }
 
+    /**
+     * Transactions that never completed and were never logged (a request whose response the capture does
+     * not hold, a TLS handshake cut short, a DNS query nobody answered), for the flow's end: Suricata logs
+     * such transactions when their flow ends, so an attempt without an answer still has its record.
+     */
+    public java.util.List<Transaction> unfinished() {
+        java.util.List<Transaction> out = new java.util.ArrayList<>();
+        if (http != null) {
+            for (io.crowsnest.applayer.http.HttpTx t : http.transactions()) {
+                if (!t.logged && t.requestSeen) {
+                    out.add(t);
+                }
+            }
+        }
+        if (tls != null && !tls.tx.logged && tls.tx.clientHelloSeen) {
+            out.add(tls.tx);
+        }
+        if (dns != null) {
+            for (io.crowsnest.applayer.dns.DnsTx t : dns.transactions()) {
+                if (!t.logged && t.request != null) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The flow's DNS parser (its transactions), or null. */
     public DnsParser dns() {
         return dns;

@@ -102,6 +102,25 @@ public final class Alert {
         return this;
     }
 
+    /**
+     * Turns a record filled from a server-to-client packet around, so that src is the flow's client: the
+     * direction Suricata gives transaction logs (LOG_DIR_FLOW), whichever packet completed them.
+     */
+    public Alert clientToServer() {
+        if (!toServer) {
+            long h = srcHi, l = srcLo;
+            srcHi = dstHi;
+            srcLo = dstLo;
+            dstHi = h;
+            dstLo = l;
+            int sp = srcPort;
+            srcPort = dstPort;
+            dstPort = sp;
+            toServer = true;
+        }
+        return this;
+    }
+
     /** Copies a flow's facts for a record written when the flow ends (client → server, at its last packet). */
     public Alert fillFlow(Flow f) {
         tsSeconds = f.lastSeenNanos / 1_000_000_000L;

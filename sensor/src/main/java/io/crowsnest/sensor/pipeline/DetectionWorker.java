@@ -129,29 +129,38 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
     private void flowEnded(Flow f, int reason) {
         // the raw stream data no ACK released is inspected once more (Suricata's flow-end pseudo packet)
         state.detection.inspectFlowEnd(f, this);
-        if (!behaviour && !eventTypes.contains("flow")) {
-            return;
-        }
-        if (behaviour && f.app instanceof AppLayerState && ((AppLayerState) f.app).dns() != null) {
-            // DNS queries that never got an answer end with the flow: tunnels and scans of resolvers
-            // are made of them, so the behaviour stage sees them too
-            for (io.crowsnest.applayer.dns.DnsTx tx : ((AppLayerState) f.app).dns().transactions()) {
-                if (!tx.logged && tx.request != null) {
-                    tx.logged = true;
-                    io.crowsnest.behaviour.TxRecord t = io.crowsnest.sensor.behaviour.Records.tx(tx, f);
-                    long seq = alerts.claim();
-                    try {
-                        Alert a = alerts.slot(seq);
-                        a.fillFlow(f);
-                        a.signature(null, 0, 0, 0, null, null, 0, null);
-                        a.eventType = "record";
-                        a.record = t;
-                        a.log = false;
-                    } finally {
-                        alerts.publish(seq);
-                    }
+        if (f.app instanceof AppLayerState && (behaviour || !eventTypes.isEmpty())) {
+            // Transactions that never completed end with the flow: a request without its response, a
+            // DNS query nobody answered (tunnels and scans of resolvers are made of them). As Suricata
+            // does, they are logged now, and the behaviour stage sees them too.
+            for (Transaction tx : ((AppLayerState) f.app).unfinished()) {
+                tx.logged = true;
+                String type = AppProto.name(tx.proto());
+                boolean log = type != null && eventTypes.contains(type);
+                // the behaviour stage's detectors were built on completed transactions plus unanswered
+                // DNS queries; unfinished HTTP/TLS exchanges are only logged
+                boolean record = behaviour && tx instanceof io.crowsnest.applayer.dns.DnsTx;
+                if (!log && !record) {
+                    continue;
+                }
+                long seq = alerts.claim();
+                try {
+                    Alert a = alerts.slot(seq);
+                    a.fillFlow(f);
+                    a.signature(null, 0, 0, 0, null, null, 0, null);
+                    a.eventType = log ? type : "record";
+                    a.appProto = type;
+                    a.app = log ? tx.eve() : null;
+                    a.record = record ? io.crowsnest.sensor.behaviour.Records.tx(tx, f) : null;
+                    a.log = log;
+                    state.events++;
+                } finally {
+                    alerts.publish(seq);
                 }
             }
+        }
+        if (!behaviour && !eventTypes.contains("flow")) {
+            return;
         }
         io.crowsnest.behaviour.FlowRecord r = io.crowsnest.sensor.behaviour.Records.flow(f, reason);
         boolean log = eventTypes.contains("flow");
@@ -238,7 +247,8 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
                 boolean log = type != null && eventTypes.contains(type);
                 if (log || behaviour) {
                     event(p, flow, flowFlags, type, type, log ? tx.eve() : null,
-                            behaviour ? io.crowsnest.sensor.behaviour.Records.tx(tx, flow) : null, log);
+                            behaviour ? io.crowsnest.sensor.behaviour.Records.tx(tx, flow) : null, log,
+                            tx.proto() != AppProto.DNS); // DNS answers keep their packet's direction, as in Suricata
                 }
             }
             app.toLog().clear();
@@ -249,13 +259,14 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
                 m.put("type", "applayer");
                 m.put("event", e);
                 m.put("layer", "proto_parser");
-                event(p, flow, flowFlags, "anomaly", AppProto.name(app.proto), m, null, true);
+                event(p, flow, flowFlags, "anomaly", AppProto.name(app.proto), m, null, true, false);
             }
         }
     }
 
-    private Alert event(Packet p, Flow flow, int flowFlags, String type, String appProto, java.util.Map<String, Object> obj,
-                        Object record, boolean log) {
+    /** Writes a record slot; {@code txLog}: a transaction record, src = the flow's client (set before publishing). */
+    private void event(Packet p, Flow flow, int flowFlags, String type, String appProto, java.util.Map<String, Object> obj,
+                       Object record, boolean log, boolean txLog) {
         long seq = alerts.claim();
         try {
             Alert a = alerts.slot(seq);
@@ -266,8 +277,10 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
             a.app = obj;
             a.record = record;
             a.log = log;
+            if (txLog && flow != null) {
+                a.clientToServer();
+            }
             state.events++;
-            return a;
         } finally {
             alerts.publish(seq);
         }

