@@ -1,6 +1,7 @@
 package io.crowsnest.identity;
 
 import io.crowsnest.identity.cgroup.CgroupInfo;
+import io.crowsnest.identity.containerd.ContainerdSource;
 import io.crowsnest.identity.docker.ContainerDetails;
 import io.crowsnest.identity.docker.ContainerSummary;
 import io.crowsnest.identity.docker.DockerClient;
@@ -12,6 +13,7 @@ import io.crowsnest.identity.kubernetes.KubernetesSource;
 import io.crowsnest.identity.kubernetes.PodIntervals;
 import io.crowsnest.identity.proc.Netns;
 import io.crowsnest.identity.proc.NetnsScanner;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -39,10 +42,17 @@ import java.util.function.LongSupplier;
  *       cgroup's facts (id, pod uid; names come from Docker/Kubernetes), the scanner's own namespace opens
  *       {@code host}. An address the scan opened and no longer sees is closed at the scan's time. Docker facts for
  *       the same container id replace the scan's in place ({@link IdentityHistory#upgrade}).</li>
+ *   <li>containerd (optional, {@link ContainerdSource}): the tasks in its state directory, grouped by network
+ *       namespace (a pod's sandbox and containers share one); file events (inotify) trigger a full listing that is
+ *       applied as a diff: a new holder opens its addresses from its first task's start, a change of holder facts
+ *       (a container added to a pod) opens a new interval now, a holder gone closes its addresses now. Listed
+ *       again every {@code rescanInterval} as a safety net. Its facts replace the /proc scan's for the same pod or
+ *       container in place.</li>
  *   <li>Kubernetes API (optional, {@link KubernetesSource}): this node's pods and, for peers across the overlay,
  *       every other pod; each pod's addresses are intervals from when it got them until it is deleted or finishes
  *       ({@link PodIntervals}). Precedence for a pod's address: Kubernetes for kind, namespace, pod, owner, labels,
- *       service account and node; Docker and /proc for container id and image when they know them. The /proc scan
+ *       service account and node; Docker, containerd and /proc for container, container id and image when they
+ *       know them. The /proc scan
  *       leaves an address that Kubernetes gives to the pod of that netns' pod uid.</li>
  * </ul>
  * Retention is applied on every rescan tick.
@@ -52,6 +62,7 @@ public final class WorkloadResolver implements AutoCloseable {
     private final IdentityHistory history;
     private final String node;
     private final DockerClient docker;
+    private final ContainerdSource containerd;
     private final NetnsScanner scanner;
     private final KubernetesSource kubernetes;
     private final PodIntervals pods; // worker thread; null without Kubernetes
@@ -60,6 +71,9 @@ public final class WorkloadResolver implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final Map<IpKey, Workload> scanned = new HashMap<>(); // addresses the scanner opened (worker thread)
     private final Map<String, List<IpKey>> dockerAddresses = new HashMap<>(); // container id → addresses (worker)
+    private Map<String, ContainerdSource.Held> containerdHeld = new HashMap<>(); // holder key → applied (worker)
+    private final AtomicBoolean containerdPending = new AtomicBoolean();
+    private final AtomicLong containerdSyncs = new AtomicLong();
     private volatile DockerClient.Subscription events;
     private volatile boolean closed;
     private final AtomicLong dockerEvents = new AtomicLong();
@@ -70,6 +84,7 @@ public final class WorkloadResolver implements AutoCloseable {
         this.history = Objects.requireNonNull(b.history, "history");
         this.node = b.node;
         this.docker = b.docker;
+        this.containerd = b.containerd;
         this.scanner = b.scanner;
         this.kubernetes = b.kubernetes;
         this.pods = b.kubernetes == null ? null : new PodIntervals(history, b.node, scanned::remove);
@@ -90,6 +105,7 @@ public final class WorkloadResolver implements AutoCloseable {
         private IdentityHistory history = new IdentityHistory(TimeUnit.HOURS.toNanos(1), 1_000_000);
         private String node;
         private DockerClient docker;
+        private ContainerdSource containerd;
         private NetnsScanner scanner;
         private KubernetesSource kubernetes;
         private Duration rescanInterval = Duration.ofSeconds(5);
@@ -108,6 +124,12 @@ public final class WorkloadResolver implements AutoCloseable {
 
         public Builder docker(DockerClient docker) {
             this.docker = docker;
+            return this;
+        }
+
+        /** containerd's tasks (watched and closed by the resolver). */
+        public Builder containerd(ContainerdSource containerd) {
+            this.containerd = containerd;
             return this;
         }
 
@@ -169,6 +191,14 @@ public final class WorkloadResolver implements AutoCloseable {
         if (scanner != null) {
             worker.scheduleWithFixedDelay(this::rescan, 0, rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
+        if (containerd != null) {
+            try {
+                containerd.watch(this::containerdChanged);
+            } catch (IOException | RuntimeException e) {
+                failed(e); // no file events: the periodic listing still runs
+            }
+            worker.scheduleWithFixedDelay(this::syncContainerd, 0, rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
         worker.scheduleWithFixedDelay(() -> history.expire(clock.getAsLong()), rescanInterval.toMillis(),
                 rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<Void> kube = kubernetes == null ? CompletableFuture.completedFuture(null)
@@ -194,6 +224,7 @@ public final class WorkloadResolver implements AutoCloseable {
         worker.execute(() -> {
             CompletableFuture<Void> d = docker == null ? CompletableFuture.completedFuture(null) : resyncDocker();
             rescan();
+            syncContainerd();
             d.whenComplete((v, e) -> worker.execute(() -> done.complete(null)));
         });
         return done;
@@ -201,6 +232,11 @@ public final class WorkloadResolver implements AutoCloseable {
 
     public long dockerEvents() {
         return dockerEvents.get();
+    }
+
+    /** containerd listings applied (events and periodic). */
+    public long containerdSyncs() {
+        return containerdSyncs.get();
     }
 
     public long errors() {
@@ -225,6 +261,9 @@ public final class WorkloadResolver implements AutoCloseable {
         DockerClient.Subscription s = events;
         if (s != null) {
             s.close();
+        }
+        if (containerd != null) {
+            containerd.close();
         }
         worker.shutdownNow();
     }
@@ -313,12 +352,89 @@ public final class WorkloadResolver implements AutoCloseable {
         }
         Workload w = d.toWorkload(node);
         for (IpKey a : d.addresses()) {
-            if (pods == null || !pods.runtimeFacts(a, w, from)) { // a pod's: Kubernetes keeps naming it
-                history.upgrade(a, w, from);
-            }
-            scanned.remove(a);
+            runtimeOpens(a, w, from, null);
         }
         dockerAddresses.put(d.id(), d.addresses());
+    }
+
+    /**
+     * A runtime (Docker, containerd) says {@code w} holds {@code a} from {@code from}. Kubernetes keeps naming a
+     * pod's address (it takes the container facts); otherwise the runtime's facts replace the open interval in place
+     * when it is the same holder ({@code sameHolder}, or by container id when null), else they open a new one.
+     */
+    private void runtimeOpens(IpKey a, Workload w, long from, java.util.function.Predicate<Workload> sameHolder) {
+        if (pods == null || !pods.runtimeFacts(a, w, from)) {
+            if (sameHolder == null) {
+                history.upgrade(a, w, from);
+            } else {
+                history.upgrade(a, w, from, sameHolder);
+            }
+        }
+        scanned.remove(a); // the /proc scan must not close what a runtime named
+    }
+
+    // ---- containerd ------------------------------------------------------------------------------------------------
+
+    /** From the watch thread: one listing queued at a time (events come in bursts: bundle, spec, init.pid). */
+    private void containerdChanged() {
+        if (!closed && containerdPending.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    containerdPending.set(false);
+                    syncContainerd();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    private void syncContainerd() {
+        if (closed || containerd == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        ContainerdSource.Snapshot snap;
+        try {
+            snap = containerd.snapshot(node);
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        containerdSyncs.incrementAndGet();
+        for (String p : snap.problems()) {
+            failed(new IOException("containerd task: " + p));
+        }
+        Map<String, ContainerdSource.Held> next = new HashMap<>();
+        for (ContainerdSource.Held h : snap.held()) {
+            next.put(h.key(), h);
+        }
+        // first what ended (a holder gone, an address dropped, facts changed), then what began: an address handed
+        // from one holder to the next in the same listing is closed before it is reopened
+        for (ContainerdSource.Held old : containerdHeld.values()) {
+            ContainerdSource.Held current = next.get(old.key());
+            for (IpKey a : old.addresses()) {
+                if (current == null || !current.addresses().contains(a) || !current.workload().equals(old.workload())) {
+                    history.close(a, old.workload(), now); // no-op when Kubernetes renamed it: its delete closes it
+                }
+            }
+        }
+        for (ContainerdSource.Held h : next.values()) {
+            ContainerdSource.Held old = containerdHeld.get(h.key());
+            for (IpKey a : h.addresses()) {
+                if (old != null && old.workload().equals(h.workload()) && old.addresses().contains(a)) {
+                    continue; // unchanged
+                }
+                if (old == null) {
+                    // first seen: from its first task's start, absorbing what the /proc scan said of the same pod
+                    runtimeOpens(a, h.workload(), Math.min(h.startedNanos(), now),
+                            held -> held.containerId() != null && h.containerIds().contains(held.containerId()));
+                } else {
+                    runtimeOpens(a, h.workload(), now, held -> false); // facts changed: a new interval from now
+                }
+            }
+        }
+        containerdHeld = next;
     }
 
     private void applyDie(String id, long until) {
@@ -329,7 +445,7 @@ public final class WorkloadResolver implements AutoCloseable {
     // ---- /proc -----------------------------------------------------------------------------------------------------
 
     private void rescan() {
-        if (closed) {
+        if (closed || scanner == null) {
             return;
         }
         long now = clock.getAsLong();

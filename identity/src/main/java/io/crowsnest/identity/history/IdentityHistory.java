@@ -135,12 +135,21 @@ public final class IdentityHistory {
      * {@link #open}. Returns true when an interval was upgraded.
      */
     public boolean upgrade(IpKey address, Workload w, long fromNanos) {
+        return upgrade(address, w, fromNanos, held -> w.containerId() != null && w.containerId().equals(held.containerId()));
+    }
+
+    /**
+     * {@link #upgrade(IpKey, Workload, long)} where {@code sameHolder} decides whether the open interval's workload
+     * is another view of the same holder (e.g. any container id of one pod: a /proc scan names a pod by its
+     * sandbox's id, containerd by its one app container's).
+     */
+    public boolean upgrade(IpKey address, Workload w, long fromNanos, Predicate<Workload> sameHolder) {
         synchronized (writeLock) {
             Interval[] a = byAddress.get(address);
-            if (a != null && w.containerId() != null) {
+            if (a != null) {
                 for (int i = a.length - 1; i >= 0; i--) {
                     Interval iv = a[i];
-                    if (iv.isOpen() && w.containerId().equals(iv.workload().containerId())) {
+                    if (iv.isOpen() && sameHolder.test(iv.workload())) {
                         Interval[] b = a.clone();
                         long from = Math.min(iv.fromNanos(), fromNanos);
                         b[i] = new Interval(address, w, from, Interval.OPEN);

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * {@code status.startTime} when nobody else holds it (the pod existed before we saw it: the sensor started, or a watch
  * reconnected), otherwise now - an address is handed on only after its previous holder is gone.
  *
- * <p>Precedence, for an address of a pod on this node that /proc or Docker also name (same pod uid, or a container
- * id of the pod): Kubernetes gives kind, namespace, pod, owner, labels, service account and node; the node's
+ * <p>Precedence, for an address of a pod on this node that /proc, Docker or containerd also name (same pod uid, or a
+ * container id of the pod): Kubernetes gives kind, namespace, pod, owner, labels, service account and node; the node's
  * runtime sources give container, container_id and image when they know them (the id a runtime reports is the one
  * its cgroups and events carry); otherwise the pod's own container status when it has one container.
  *
@@ -83,8 +83,8 @@ public final class PodIntervals {
         Workload last = null;
         for (IpKey a : ips) {
             Interval cur = history.current(a);
-            if (cur != null && cur.workload().namespace() == null && sameHolder(p, cur.workload())) {
-                runtime.put(a, cur.workload()); // /proc or Docker named it first
+            if (cur != null && !p.uid().equals(byAddress.get(a)) && sameHolder(p, cur.workload())) {
+                runtime.put(a, cur.workload()); // /proc, Docker or containerd named it first (not Kubernetes itself)
             } else if (cur != null && !p.uid().equals(byAddress.get(a))) {
                 runtime.remove(a); // someone else's address until now
             }

@@ -229,6 +229,36 @@ public final class NetnsScanner {
         return out;
     }
 
+    /**
+     * The local addresses of {@code pid}'s network namespace, as {@link Netns#addresses()} lists them (IPv4 from
+     * {@code fib_trie}, global IPv6 from {@code if_inet6}); for sources that already know which process to ask.
+     */
+    public List<IpKey> addressesOf(int pid) throws IOException {
+        Path net = proc.resolve(Integer.toString(pid)).resolve("net");
+        Set<IpKey> addrs = new LinkedHashSet<>(parseFibTrieLocal(read(net.resolve("fib_trie"))));
+        Path v6 = net.resolve("if_inet6");
+        if (Files.exists(v6)) {
+            addrs.addAll(parseIfInet6(read(v6), new HashMap<>()));
+        }
+        return List.copyOf(addrs);
+    }
+
+    /** The inode of {@code pid}'s network namespace, or -1 when it is gone or unreadable. */
+    public long netnsInode(int pid) {
+        return netnsOf(Integer.toString(pid));
+    }
+
+    /** The inode of this process's own network namespace (the host's, for a sensor on the host network). */
+    public long ownNetnsInode() {
+        long self = netnsOf("self");
+        return self > 0 ? self : netnsOf("1");
+    }
+
+    /** The {@code /proc} root this scanner reads. */
+    public Path procRoot() {
+        return proc;
+    }
+
     // ---- parsing (package-private for tests) --------------------------------------------------------------------
 
     long netnsOf(String pid) {
