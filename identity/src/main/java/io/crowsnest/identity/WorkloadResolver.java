@@ -68,12 +68,14 @@ public final class WorkloadResolver implements AutoCloseable {
     private final PodIntervals pods; // worker thread; null without Kubernetes
     private final Duration rescanInterval;
     private final LongSupplier clock;
+    private final java.util.function.Consumer<String> warnings;
     private final ScheduledExecutorService worker;
     private final Map<IpKey, Workload> scanned = new HashMap<>(); // addresses the scanner opened (worker thread)
     private final Map<String, List<IpKey>> dockerAddresses = new HashMap<>(); // container id → addresses (worker)
     private Map<String, ContainerdSource.Held> containerdHeld = new HashMap<>(); // holder key → applied (worker)
     private final AtomicBoolean containerdPending = new AtomicBoolean();
     private final AtomicLong containerdSyncs = new AtomicLong();
+    private boolean containerdTruncatedReported; // worker
     private volatile DockerClient.Subscription events;
     private volatile boolean closed;
     private final AtomicLong dockerEvents = new AtomicLong();
@@ -90,6 +92,7 @@ public final class WorkloadResolver implements AutoCloseable {
         this.pods = b.kubernetes == null ? null : new PodIntervals(history, b.node, scanned::remove);
         this.rescanInterval = b.rescanInterval;
         this.clock = b.clock;
+        this.warnings = b.warnings;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "workload-resolver");
             t.setDaemon(true);
@@ -110,6 +113,7 @@ public final class WorkloadResolver implements AutoCloseable {
         private KubernetesSource kubernetes;
         private Duration rescanInterval = Duration.ofSeconds(5);
         private LongSupplier clock = WorkloadResolver::nowNanos;
+        private java.util.function.Consumer<String> warnings = m -> { };
 
         public Builder history(IdentityHistory h) {
             this.history = h;
@@ -146,6 +150,12 @@ public final class WorkloadResolver implements AutoCloseable {
 
         public Builder rescanInterval(Duration d) {
             this.rescanInterval = d;
+            return this;
+        }
+
+        /** Told of problems in a source's input that an operator should fix (a containerd spec that does not parse). */
+        public Builder warnings(java.util.function.Consumer<String> warnings) {
+            this.warnings = warnings;
             return this;
         }
 
@@ -352,7 +362,7 @@ public final class WorkloadResolver implements AutoCloseable {
         }
         Workload w = d.toWorkload(node);
         for (IpKey a : d.addresses()) {
-            runtimeOpens(a, w, from, null);
+            runtimeOpens(a, w, from);
         }
         dockerAddresses.put(d.id(), d.addresses());
     }
@@ -360,15 +370,12 @@ public final class WorkloadResolver implements AutoCloseable {
     /**
      * A runtime (Docker, containerd) says {@code w} holds {@code a} from {@code from}. Kubernetes keeps naming a
      * pod's address (it takes the container facts); otherwise the runtime's facts replace the open interval in place
-     * when it is the same holder ({@code sameHolder}, or by container id when null), else they open a new one.
+     * when it is the same holder ({@link IdentityHistory#upgrade}: what the /proc scan said of the same container or
+     * pod), else they open a new one.
      */
-    private void runtimeOpens(IpKey a, Workload w, long from, java.util.function.Predicate<Workload> sameHolder) {
+    private void runtimeOpens(IpKey a, Workload w, long from) {
         if (pods == null || !pods.runtimeFacts(a, w, from)) {
-            if (sameHolder == null) {
-                history.upgrade(a, w, from);
-            } else {
-                history.upgrade(a, w, from, sameHolder);
-            }
+            history.upgrade(a, w, from);
         }
         scanned.remove(a); // the /proc scan must not close what a runtime named
     }
@@ -404,6 +411,12 @@ public final class WorkloadResolver implements AutoCloseable {
         containerdSyncs.incrementAndGet();
         for (String p : snap.problems()) {
             failed(new IOException("containerd task: " + p));
+            warnings.accept("containerd task: " + p + " (the task is not named until it is fixed)");
+        }
+        if (snap.truncated() > 0 && !containerdTruncatedReported) {
+            containerdTruncatedReported = true;
+            warnings.accept("containerd: more than " + io.crowsnest.identity.containerd.TaskDirectory.MAX_TASKS
+                    + " tasks in " + containerd.state() + ": " + snap.truncated() + " not read");
         }
         Map<String, ContainerdSource.Held> next = new HashMap<>();
         for (ContainerdSource.Held h : snap.held()) {
@@ -425,13 +438,9 @@ public final class WorkloadResolver implements AutoCloseable {
                 if (old != null && old.workload().equals(h.workload()) && old.addresses().contains(a)) {
                     continue; // unchanged
                 }
-                if (old == null) {
-                    // first seen: from its first task's start, absorbing what the /proc scan said of the same pod
-                    runtimeOpens(a, h.workload(), Math.min(h.startedNanos(), now),
-                            held -> held.containerId() != null && h.containerIds().contains(held.containerId()));
-                } else {
-                    runtimeOpens(a, h.workload(), now, held -> false); // facts changed: a new interval from now
-                }
+                // first seen: from its first task's start (absorbing what the /proc scan said of the same pod or
+                // container); facts changed: a new interval from now (the old one was closed above)
+                runtimeOpens(a, h.workload(), old == null ? Math.min(h.startedNanos(), now) : now);
             }
         }
         containerdHeld = next;

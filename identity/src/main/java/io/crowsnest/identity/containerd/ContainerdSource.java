@@ -34,7 +34,7 @@ import java.util.Set;
 public final class ContainerdSource implements AutoCloseable {
 
     /** A namespace's holder ({@link NetnsHolders.Holder}) with the addresses it has now. */
-    public record Held(String key, Workload workload, List<IpKey> addresses, long startedNanos, Set<String> containerIds) {
+    public record Held(String key, Workload workload, List<IpKey> addresses, long startedNanos) {
     }
 
     /** @param problems bad bundles, each reported once; {@code truncated} bundles beyond the cap */
@@ -107,7 +107,7 @@ public final class ContainerdSource implements AutoCloseable {
                 continue; // exited since the listing
             }
             if (!addresses.isEmpty()) {
-                out.add(new Held(h.key(), h.workload(), addresses, h.startedNanos(), h.containerIds()));
+                out.add(new Held(h.key(), h.workload(), addresses, h.startedNanos()));
             }
         }
         return new Snapshot(out, problems, l.truncated());

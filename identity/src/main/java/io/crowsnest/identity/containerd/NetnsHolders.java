@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Who holds each network namespace that containerd tasks run in: tasks are grouped by their init process's
@@ -36,11 +35,8 @@ public final class NetnsHolders {
      * @param key          stable while the same sandbox (pods) or task (containers) holds the namespace
      * @param pid          a process in the namespace (to read its addresses)
      * @param startedNanos the earliest task start in the namespace
-     * @param containerIds every task id in the namespace (and the pod's sandbox id): another source naming the
-     *                     namespace by any of them names the same holder
      */
-    public record Holder(String key, long netnsInode, int pid, Workload workload, long startedNanos,
-            Set<String> containerIds) {
+    public record Holder(String key, long netnsInode, int pid, Workload workload, long startedNanos) {
     }
 
     private NetnsHolders() {
@@ -58,20 +54,13 @@ public final class NetnsHolders {
             List<ContainerdTask> group = e.getValue();
             group.sort(Comparator.comparingLong(ContainerdTask::startedNanos).thenComparing(ContainerdTask::id));
             long started = group.get(0).startedNanos();
-            Set<String> ids = new java.util.HashSet<>();
-            for (ContainerdTask t : group) {
-                ids.add(t.id());
-                if (t.bundle().sandboxId() != null) {
-                    ids.add(t.bundle().sandboxId());
-                }
-            }
-            Holder h = pod(e.getKey(), group, started, node, Set.copyOf(ids));
-            out.add(h != null ? h : container(e.getKey(), group.get(0), started, node, Set.copyOf(ids)));
+            Holder h = pod(e.getKey(), group, started, node);
+            out.add(h != null ? h : container(e.getKey(), group.get(0), started, node));
         }
         return out;
     }
 
-    private static Holder pod(long inode, List<ContainerdTask> group, long started, String node, Set<String> ids) {
+    private static Holder pod(long inode, List<ContainerdTask> group, long started, String node) {
         ContainerdTask facts = null;
         for (ContainerdTask t : group) {
             if (t.bundle().isCri() && (facts == null || (t.bundle().isSandbox() && !facts.bundle().isSandbox()))) {
@@ -97,14 +86,14 @@ public final class NetnsHolders {
         Workload w = new Workload(Workload.Kind.POD, f.annotation(OciBundle.SANDBOX_NAMESPACE),
                 f.annotation(OciBundle.SANDBOX_NAME), only == null ? null : only.annotation(OciBundle.CONTAINER_NAME), id,
                 only == null ? null : only.annotation(OciBundle.IMAGE_NAME), labels, node, null);
-        return new Holder("cri/" + (sandbox != null ? sandbox : facts.id()), inode, facts.pid(), w, started, ids);
+        return new Holder("cri/" + (sandbox != null ? sandbox : facts.id()), inode, facts.pid(), w, started);
     }
 
-    private static Holder container(long inode, ContainerdTask owner, long started, String node, Set<String> ids) {
+    private static Holder container(long inode, ContainerdTask owner, long started, String node) {
         OciBundle b = owner.bundle();
         String name = b.annotation(OciBundle.NERDCTL_NAME);
         Workload w = new Workload(Workload.Kind.CONTAINER, null, null, name != null ? name : b.id(), b.id(),
                 b.annotation(OciBundle.IMAGE_NAME), Map.of(NAMESPACE_LABEL, b.namespace()), node, null);
-        return new Holder(b.namespace() + "/" + b.id(), inode, owner.pid(), w, started, ids);
+        return new Holder(b.namespace() + "/" + b.id(), inode, owner.pid(), w, started);
     }
 }

@@ -71,7 +71,10 @@ public final class IdentityHistory {
     }
 
     public Interval lookupInterval(IpKey address, long epochNanos) {
-        Interval[] a = byAddress.get(address);
+        return find(byAddress.get(address), epochNanos);
+    }
+
+    private static Interval find(Interval[] a, long epochNanos) {
         if (a == null) {
             return null;
         }
@@ -131,25 +134,19 @@ public final class IdentityHistory {
 
     /**
      * Richer facts about the holder already open on {@code address}: when the open interval belongs to the same
-     * container id, its workload is replaced in place (its start becomes the earlier of the two); otherwise this is
-     * {@link #open}. Returns true when an interval was upgraded.
+     * holder - the same container id, or the same pod uid (label {@code io.kubernetes.pod.uid}: the /proc scan names
+     * a pod by its sandbox's container id, containerd by its one app container's) - its workload is replaced in place
+     * (its start becomes the earlier of the two); otherwise this is {@link #open}. Returns true when an interval was
+     * upgraded. A journal replayed with {@link #readJsonLines} goes through the same rule, so it rebuilds the same
+     * intervals.
      */
     public boolean upgrade(IpKey address, Workload w, long fromNanos) {
-        return upgrade(address, w, fromNanos, held -> w.containerId() != null && w.containerId().equals(held.containerId()));
-    }
-
-    /**
-     * {@link #upgrade(IpKey, Workload, long)} where {@code sameHolder} decides whether the open interval's workload
-     * is another view of the same holder (e.g. any container id of one pod: a /proc scan names a pod by its
-     * sandbox's id, containerd by its one app container's).
-     */
-    public boolean upgrade(IpKey address, Workload w, long fromNanos, Predicate<Workload> sameHolder) {
         synchronized (writeLock) {
             Interval[] a = byAddress.get(address);
             if (a != null) {
                 for (int i = a.length - 1; i >= 0; i--) {
                     Interval iv = a[i];
-                    if (iv.isOpen() && sameHolder.test(iv.workload())) {
+                    if (iv.isOpen() && sameHolder(w, iv.workload())) {
                         Interval[] b = a.clone();
                         long from = Math.min(iv.fromNanos(), fromNanos);
                         b[i] = new Interval(address, w, from, Interval.OPEN);
@@ -171,6 +168,16 @@ public final class IdentityHistory {
         }
         open(address, w, fromNanos);
         return false;
+    }
+
+    private static final String POD_UID = "io.kubernetes.pod.uid";
+
+    static boolean sameHolder(Workload a, Workload b) {
+        if (a.containerId() != null && a.containerId().equals(b.containerId())) {
+            return true;
+        }
+        String uid = a.labels() == null ? null : a.labels().get(POD_UID);
+        return uid != null && b.labels() != null && uid.equals(b.labels().get(POD_UID));
     }
 
     /** The interval open on {@code address} now, or null. */

@@ -106,7 +106,6 @@ class ContainerdSourceTest {
                 Map.of("io.kubernetes.pod.uid", UID), "node-a", null), pod.workload(),
                 "two containers share the address: which one sent a packet is unknown");
         assertEquals(T0, pod.startedNanos());
-        assertEquals(Set.of(SANDBOX, APP, SIDECAR), pod.containerIds());
         ContainerdSource.Held web = s.held().stream().filter(h -> h.key().equals("cn/web")).findFirst().orElseThrow();
         assertEquals(new Workload(Workload.Kind.CONTAINER, null, null, "web", "web", null,
                 Map.of("containerd.namespace", "cn"), "node-a", null), web.workload(), "the first task owns the namespace");
@@ -171,13 +170,22 @@ class ContainerdSourceTest {
         process(300, 300, "0::/cn/broken\n", "10.231.0.30");
         Path config = state.resolve("io.containerd.runtime.v2.task/cn/broken/config.json");
         Files.writeString(config, "{\"annotations\": {");
-        try (WorkloadResolver r = WorkloadResolver.builder().clock(() -> T0)
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (WorkloadResolver r = WorkloadResolver.builder().clock(() -> T0).warnings(warnings::add)
                 .containerd(new ContainerdSource(state, new NetnsScanner(proc), Set.of()))
                 .rescanInterval(Duration.ofHours(1)).build()) {
             r.start().get(10, TimeUnit.SECONDS);
             r.refresh().get(10, TimeUnit.SECONDS);
             assertEquals(1, r.errors());
             assertTrue(r.lastError().getMessage().startsWith("containerd task: " + config + ":1:"), r.lastError().getMessage());
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).endsWith("(the task is not named until it is fixed)"), warnings.get(0));
+            // fixed: named at the next listing
+            Files.writeString(config, spec("{}", "/cn/broken"));
+            Files.setLastModifiedTime(config, FileTime.fromMillis(System.currentTimeMillis() + 1000));
+            r.refresh().get(10, TimeUnit.SECONDS);
+            IpKey ip = IpKey.parse("10.231.0.30");
+            assertEquals("broken", r.resolve(ip.hi(), ip.lo(), T0).container());
         }
     }
 

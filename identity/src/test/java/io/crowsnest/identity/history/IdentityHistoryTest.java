@@ -166,6 +166,31 @@ class IdentityHistoryTest {
     }
 
     @Test
+    void aPodNamedByAnotherContainerIdIsUpgradedInPlaceLiveAndFromTheJournal() throws IOException {
+        // the /proc scan names a pod by its sandbox's id; containerd later by its app container's, from an earlier start
+        Map<String, String> uid = Map.of("io.kubernetes.pod.uid", "u-1");
+        Workload scan = new Workload(Workload.Kind.POD, null, null, null, "sandbox", null, uid, "node-a", null);
+        Workload cri = new Workload(Workload.Kind.POD, "shop", "web", "web", "app", "web:2", uid, "node-a", null);
+        IdentityHistory live = history();
+        StringWriter journal = new StringWriter();
+        live.onChange(iv -> journal.write(IdentityHistory.toJsonLine(iv) + "\n"));
+        live.open(A, scan, T0 + 5 * S);
+        assertTrue(live.upgrade(A, cri, T0));
+        assertEquals(1, live.intervals(A).size(), live.intervals(A).toString());
+        assertEquals(cri, live.lookup(A, T0 + 10 * S));
+        assertEquals(cri, live.lookup(A, T0));
+        // another pod's workload is not the same holder
+        Workload other = new Workload(Workload.Kind.POD, "shop", "api", null, "x", null,
+                Map.of("io.kubernetes.pod.uid", "u-2"), "node-a", null);
+        assertFalse(live.upgrade(A, other, T0 + 20 * S));
+        assertEquals(cri, live.lookup(A, T0 + 20 * S - 1));
+
+        IdentityHistory replayed = history();
+        replayed.readJsonLines(new StringReader(journal.toString()));
+        assertEquals(live.snapshot(), replayed.snapshot(), journal.toString());
+    }
+
+    @Test
     void badLineNamesItsNumber() {
         IOException e = assertThrows(IOException.class,
                 () -> history().readJsonLines(new StringReader("\n{\"address\":\"10.0.0.1\",\"from_ns\":")));

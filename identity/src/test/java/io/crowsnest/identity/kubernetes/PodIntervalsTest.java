@@ -55,6 +55,27 @@ class PodIntervalsTest {
     }
 
     @Test
+    void containerdsPodFactsCountAsRuntimeFactsToo() {
+        // containerd named the pod first, from the CRI annotations: namespace and pod set, its one app container
+        Workload cri = new Workload(Workload.Kind.POD, "shop", "web", "web", "app0123", "docker.io/shop/web:2.1",
+                Map.of("io.kubernetes.pod.uid", "u1"), "node-a", null);
+        h.open(IP, cri, 100);
+        pods.upsert(pod("u1", "web", "node-a", "Running", 50, List.of(new KubePod.Container("web", "abc", "web:1")),
+                Map.of("app", "web")), "Deployment/web", 200);
+        Workload w = h.lookup(IP, 300);
+        assertEquals("Deployment/web", w.owner());
+        assertEquals("web", w.labels().get("app"));
+        assertEquals("app0123", w.containerId(), "containerd's id, the one its cgroups carry");
+        assertEquals("docker.io/shop/web:2.1", w.image());
+        assertEquals(1, h.intervals(IP).size(), "the same interval, richer");
+        // a second upsert (a label changed) keeps containerd's container facts
+        pods.upsert(pod("u1", "web", "node-a", "Running", 50, List.of(new KubePod.Container("web", "abc", "web:1")),
+                Map.of("app", "web", "v", "2")), "Deployment/web", 400);
+        assertEquals("app0123", h.lookup(IP, 500).containerId());
+        assertEquals("2", h.lookup(IP, 500).labels().get("v"));
+    }
+
+    @Test
     void theJournalKeepsTheServiceAccountAndOwner() throws Exception {
         pods.upsert(pod("u1", "web", "node-b", "Running", 10, List.of(), Map.of("app", "web")), "Deployment/web", 20);
         pods.delete(pod("u1", "web", "node-b", "Running", 10, List.of(), Map.of("app", "web")), 30);
