@@ -72,6 +72,10 @@ public final class LiveCommand implements Callable<Integer> {
     @Option(names = "--docker-socket", paramLabel = "PATH", description = "Docker Engine API socket (default: ${DEFAULT-VALUE}; skipped when absent).")
     Path dockerSocket = Path.of("/var/run/docker.sock");
 
+    @Option(names = "--containerd-state", paramLabel = "DIR|none",
+            description = "containerd's state directory: its running tasks name pods and containers (default: /run/containerd; skipped when absent; none: off).")
+    String containerdState;
+
     @Option(names = "--identity-out", paramLabel = "FILE", description = "Append address→workload intervals to FILE (JSON lines) for `replay --identity`.")
     Path identityOut;
 
@@ -254,6 +258,12 @@ public final class LiveCommand implements Callable<Integer> {
         o.baseline = BehaviourOptions.baseline(spec, behaviour.baseline);
         o.identity = !noIdentity;
         o.dockerSocket = dockerSocket;
+        if (containerdState != null) {
+            if (containerdState.isBlank()) {
+                throw usage("--containerd-state must be a directory or none");
+            }
+            o.containerdState = "none".equals(containerdState) ? null : Path.of(containerdState);
+        }
         o.identityOut = identityOut;
         if (node != null) {
             o.node = node;

@@ -68,6 +68,8 @@ public final class CrowsnestConfig {
     /** The kubeconfig; an empty optional means "" (in-cluster credentials). */
     public java.util.Optional<Path> kubeconfig;
     public Boolean kubernetesRemotePods;
+    /** containerd's state directory; an empty optional means "none" (off). */
+    public java.util.Optional<Path> containerdState;
 
     private final transient List<ConfigError> errors = new ArrayList<>();
     private transient String file;
@@ -246,7 +248,8 @@ public final class CrowsnestConfig {
             metricsAddress = address(m.get("address"), "metrics.address");
             adminAddress = address(m.get("admin_address"), "metrics.admin_address");
         }
-        if ((m = section(top, "identity", List.of("node", "kubernetes", "kubeconfig", "kubernetes_remote_pods"))) != null) {
+        if ((m = section(top, "identity", List.of("node", "kubernetes", "kubeconfig", "kubernetes_remote_pods",
+                "containerd_state"))) != null) {
             YamlNode n;
             if ((n = m.get("node")) != null) {
                 node = string(n, "identity.node", "a node name, \"\" for $NODE_NAME or the host name", true);
@@ -264,6 +267,10 @@ public final class CrowsnestConfig {
                 kubeconfig = s == null ? null : s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(path(s));
             }
             kubernetesRemotePods = bool(m.get("kubernetes_remote_pods"), "identity.kubernetes_remote_pods");
+            if ((n = m.get("containerd_state")) != null) {
+                String s = string(n, "identity.containerd_state", "containerd's state directory, or none", false);
+                containerdState = s == null ? null : s.equals("none") ? java.util.Optional.empty() : java.util.Optional.of(path(s));
+            }
         }
     }
 
@@ -465,5 +472,6 @@ public final class CrowsnestConfig {
         if (kubernetes != null) o.kubernetes = kubernetes;
         if (kubeconfig != null) o.kubeconfig = kubeconfig.orElse(null);
         if (kubernetesRemotePods != null) o.kubernetesRemotePods = kubernetesRemotePods;
+        if (containerdState != null) o.containerdState = containerdState.orElse(null);
     }
 }

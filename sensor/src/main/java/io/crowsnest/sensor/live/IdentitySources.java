@@ -2,6 +2,7 @@ package io.crowsnest.sensor.live;
 
 import io.crowsnest.identity.WorkloadLookup;
 import io.crowsnest.identity.WorkloadResolver;
+import io.crowsnest.identity.containerd.ContainerdSource;
 import io.crowsnest.identity.docker.DockerClient;
 import io.crowsnest.identity.history.IdentityHistory;
 import io.crowsnest.identity.history.IdentityJournal;
@@ -16,7 +17,8 @@ import java.time.Duration;
 
 /**
  * The live sensor's identity sources: the node's network namespaces from /proc, the Docker
- * Engine API when its socket exists, the Kubernetes API (--kubernetes auto: in a cluster or with
+ * Engine API when its socket exists, containerd's running tasks when its state directory exists
+ * (--containerd-state, default /run/containerd), the Kubernetes API (--kubernetes auto: in a cluster or with
  * --kubeconfig), kept as an address→workload history (24 h, 200k intervals) and, with
  * --identity-out, journalled for replay. Lookups happen on the alert writer thread, never on the
  * packet path, and never block; a source that fails is reported and the others go on.
@@ -91,9 +93,20 @@ final class IdentitySources implements AutoCloseable {
                         + "; alerts will not name containers from Docker");
             }
         }
-        WorkloadResolver.Builder b = WorkloadResolver.builder().history(history).node(node).netnsScanner(new NetnsScanner());
+        WorkloadResolver.Builder b = WorkloadResolver.builder().history(history).node(node).netnsScanner(new NetnsScanner())
+                .warnings(m -> err.println("crowsnest: warning: identity: " + m));
         if (docker != null) {
             b.docker(docker);
+        }
+        boolean containerd = o.containerdState != null && Files.isDirectory(o.containerdState);
+        if (containerd && !Files.isReadable(o.containerdState)) {
+            // containerd keeps its state directory 0700 root: reading it takes root or CAP_DAC_READ_SEARCH
+            err.println("crowsnest: warning: cannot read containerd's state directory " + o.containerdState
+                    + " (needs root, or CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE); alerts will not name containers from containerd");
+            containerd = false;
+        }
+        if (containerd) {
+            b.containerd(ContainerdSource.of(o.containerdState)); // closed by the resolver
         }
         io.fabric8.kubernetes.client.KubernetesClient kube = kubernetesClient(o, err);
         if (kube != null && node == null) {
@@ -112,6 +125,7 @@ final class IdentitySources implements AutoCloseable {
             }
         });
         err.println("crowsnest: identity: /proc network namespaces" + (docker != null ? " + Docker API at " + o.dockerSocket : "")
+                + (containerd ? " + containerd tasks in " + o.containerdState : "")
                 + (kube != null ? " + Kubernetes API at " + kube.getMasterUrl() + " (node " + node
                         + (o.kubernetesRemotePods ? ", pods of every node)" : ", this node's pods)") : "")
                 + (o.identityOut != null ? ", journal " + o.identityOut : ""));

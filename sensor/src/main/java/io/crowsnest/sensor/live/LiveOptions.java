@@ -57,6 +57,8 @@ public final class LiveOptions {
     public boolean identity = true;
     /** Docker Engine API socket; used when it exists. */
     public Path dockerSocket = Paths.get("/var/run/docker.sock");
+    /** containerd's state directory (its tasks' OCI bundles); used when it exists; null: off. */
+    public Path containerdState = Paths.get("/run/containerd");
     /** Append every identity interval to this file (replay takes it with --identity). */
     public Path identityOut;
     /** This node's name in workloads and its Kubernetes spec.nodeName (default: $NODE_NAME, else the host name). */

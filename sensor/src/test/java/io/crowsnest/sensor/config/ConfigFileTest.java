@@ -131,26 +131,34 @@ class ConfigFileTest {
         assertTrue(o.kubernetesRemotePods);
         assertEquals(defaults.kubernetes, o.kubernetes);
         assertEquals(defaults.kubernetesRemotePods, o.kubernetesRemotePods);
+        assertEquals(Path.of("/run/containerd"), o.containerdState);
+        assertEquals(defaults.containerdState, o.containerdState);
     }
 
     @Test
     void identityKeys(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("crowsnest.yaml");
         Files.writeString(f, "identity:\n  node: node-7\n  kubernetes: off\n  kubeconfig: kube/config\n"
-                + "  kubernetes_remote_pods: false\n");
+                + "  kubernetes_remote_pods: false\n  containerd_state: state/containerd\n");
         LiveOptions o = new LiveOptions();
         CrowsnestConfig.load(f).applyTo(o);
         assertEquals("node-7", o.node);
         assertEquals(io.crowsnest.identity.kubernetes.KubeConnect.Mode.OFF, o.kubernetes, "YAML 1.1's off is the word here");
         assertEquals(dir.toAbsolutePath().resolve("kube/config"), o.kubeconfig);
         assertFalse(o.kubernetesRemotePods);
+        assertEquals(dir.toAbsolutePath().resolve("state/containerd"), o.containerdState);
+        o = new LiveOptions();
+        CrowsnestConfig.parse("identity:\n  containerd_state: none\n", "crowsnest.yaml", null).applyTo(o);
+        assertNull(o.containerdState, "none: off");
         o = new LiveOptions();
         CrowsnestConfig.parse("identity:\n  kubernetes: on\n", "crowsnest.yaml", null).applyTo(o);
         assertEquals(io.crowsnest.identity.kubernetes.KubeConnect.Mode.ON, o.kubernetes);
         assertEquals(List.of("crowsnest.yaml:3:15: bad value 'sometimes' for identity.kubernetes: one of auto, on, off",
-                        "crowsnest.yaml:4:3: unknown key 'kubeconfigs' under 'identity' (allowed: node, kubernetes, kubeconfig, kubernetes_remote_pods)",
-                        "crowsnest.yaml:5:27: bad value 'maybe' for identity.kubernetes_remote_pods: true or false"),
-                errors("# identity\nidentity:\n  kubernetes: sometimes\n  kubeconfigs: x\n  kubernetes_remote_pods: maybe\n"));
+                        "crowsnest.yaml:4:3: unknown key 'kubeconfigs' under 'identity' (allowed: node, kubernetes, kubeconfig, kubernetes_remote_pods, containerd_state)",
+                        "crowsnest.yaml:5:27: bad value 'maybe' for identity.kubernetes_remote_pods: true or false",
+                        "crowsnest.yaml:6:21: bad value a list for identity.containerd_state: containerd's state directory, or none"),
+                errors("# identity\nidentity:\n  kubernetes: sometimes\n  kubeconfigs: x\n  kubernetes_remote_pods: maybe\n"
+                        + "  containerd_state: []\n"));
     }
 
     @Test
