@@ -20,6 +20,47 @@ public record IpKey(long hi, long lo) {
         return hi == 0 && (lo >>> 32) == 0 && lo != 0 && lo != 1 ? (0xFFFF_0000_0000L | lo) : lo;
     }
 
+    /**
+     * A reusable stand-in for an {@code IpKey} in hash lookups, so the packet path asks a map without allocating
+     * a key: same {@link #hashCode} as the key it stands for, and equal to it both ways. Never stored in a map;
+     * one per thread (it is mutable).
+     */
+    public static final class Probe {
+        private long hi;
+        private long lo;
+
+        /** Points the probe at an address (decoder form; bare IPv4 is normalised as {@link IpKey#of}). */
+        public Probe set(long hi, long lo) {
+            this.hi = hi;
+            this.lo = normaliseLo(hi, lo);
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash(hi, lo);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IpKey k ? k.hi == hi && k.lo == lo : o instanceof Probe p && p.hi == hi && p.lo == lo;
+        }
+    }
+
+    static int hash(long hi, long lo) {
+        return 31 * Long.hashCode(hi) + Long.hashCode(lo);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash(hi, lo);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpKey k ? k.hi == hi && k.lo == lo : o instanceof Probe p && p.hi == hi && p.lo == lo;
+    }
+
     public static IpKey of(InetAddress a) {
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {

@@ -9,7 +9,10 @@ package io.crowsnest.detection.workload;
  */
 @FunctionalInterface
 public interface WorkloadFacts {
-    /** The facts of the workload that held the address at the time, or null when unknown. */
+    /**
+     * The facts of the workload that held the address at the time, or null when unknown. The result may be a view
+     * that the calling thread's next lookup reuses (no allocation per packet): read it before looking up again.
+     */
     Facts lookup(long addressHi, long addressLo, long epochNanos);
 
     /** One workload's facts by name: kind, namespace, pod, container, image, owner, node; labels by key. */

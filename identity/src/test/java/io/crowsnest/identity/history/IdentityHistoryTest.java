@@ -49,6 +49,22 @@ class IdentityHistoryTest {
     }
 
     @Test
+    void theLookupProbeStandsForItsKey() {
+        IpKey.Probe p = new IpKey.Probe().set(0, 0x0AF40105L); // bare IPv4: normalised like IpKey.of
+        assertTrue(p.equals(A) && A.equals(p), "equal both ways");
+        assertEquals(A.hashCode(), p.hashCode());
+        assertFalse(p.set(B.hi(), B.lo()).equals(A));
+        assertEquals(B.hashCode(), p.hashCode());
+        IdentityHistory h = history();
+        h.open(A, W1, T0);
+        h.open(B, W2, T0);
+        assertEquals(W1, h.lookup(0, 0x0AF40105L, T0));
+        assertEquals(W1, h.lookup(A.hi(), A.lo(), T0));
+        assertEquals(W2, h.lookup(B.hi(), B.lo(), T0));
+        assertNull(h.lookup(0, 0x0AF40106L, T0));
+    }
+
+    @Test
     void boundariesAreHalfOpen() {
         IdentityHistory h = history();
         h.open(A, W1, T0);
