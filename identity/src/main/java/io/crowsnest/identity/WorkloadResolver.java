@@ -75,6 +75,7 @@ public final class WorkloadResolver implements AutoCloseable {
     private Map<String, ContainerdSource.Held> containerdHeld = new HashMap<>(); // holder key → applied (worker)
     private final AtomicBoolean containerdPending = new AtomicBoolean();
     private final AtomicLong containerdSyncs = new AtomicLong();
+    private final AtomicLong containerdSyncNanos = new AtomicLong();
     private boolean containerdTruncatedReported; // worker
     private volatile DockerClient.Subscription events;
     private volatile boolean closed;
@@ -249,6 +250,11 @@ public final class WorkloadResolver implements AutoCloseable {
         return containerdSyncs.get();
     }
 
+    /** Time spent listing containerd's tasks and applying them, in total (divide by {@link #containerdSyncs}). */
+    public long containerdSyncNanos() {
+        return containerdSyncNanos.get();
+    }
+
     public long errors() {
         return errors.get();
     }
@@ -401,6 +407,7 @@ public final class WorkloadResolver implements AutoCloseable {
             return;
         }
         long now = clock.getAsLong();
+        long started = System.nanoTime();
         ContainerdSource.Snapshot snap;
         try {
             snap = containerd.snapshot(node);
@@ -444,6 +451,7 @@ public final class WorkloadResolver implements AutoCloseable {
             }
         }
         containerdHeld = next;
+        containerdSyncNanos.addAndGet(System.nanoTime() - started);
     }
 
     private void applyDie(String id, long until) {

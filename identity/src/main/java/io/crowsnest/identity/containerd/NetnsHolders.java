@@ -1,6 +1,8 @@
 package io.crowsnest.identity.containerd;
 
 import io.crowsnest.identity.Workload;
+import io.crowsnest.identity.cgroup.CgroupInfo;
+import io.crowsnest.identity.cgroup.CgroupParser;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,7 +16,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>A namespace with CRI tasks is the pod's: kind {@code pod}, the CRI's namespace and pod name, the pod uid as
- *       the label {@code io.kubernetes.pod.uid} (the key the /proc scan and the Kubernetes source use). When the pod
+ *       the label {@code io.kubernetes.pod.uid} (the key the /proc scan and the Kubernetes source use; from the
+ *       sandbox-uid annotation, else from the kubelet's cgroup path). When the pod
  *       runs exactly one container besides its sandbox, that container's name, id and image are given; with
  *       several (sidecars), an address cannot say which of them sent a packet, so container and image are left
  *       out and the id is the sandbox's.</li>
@@ -80,6 +83,9 @@ public final class NetnsHolders {
             }
         }
         String uid = f.annotation(OciBundle.SANDBOX_UID);
+        if (uid == null) { // containerd before 1.7 writes no sandbox-uid; the kubelet's cgroup path has it
+            uid = CgroupParser.parsePath(f.cgroupsPath()).map(CgroupInfo::podUid).orElse(null);
+        }
         Map<String, String> labels = uid == null ? null : Map.of(POD_UID_LABEL, uid);
         OciBundle only = containers.size() == 1 ? containers.get(0) : null;
         String id = only != null ? only.id() : sandbox != null ? sandbox : facts.id();

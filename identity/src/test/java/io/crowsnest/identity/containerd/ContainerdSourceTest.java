@@ -165,6 +165,20 @@ class ContainerdSourceTest {
     }
 
     @Test
+    void withoutTheSandboxUidAnnotationThePodUidComesFromItsCgroup() throws IOException {
+        // containerd before 1.7 writes no io.kubernetes.cri.sandbox-uid; the systemd cgroup driver's path carries it
+        Path b = Files.createDirectories(state.resolve("io.containerd.runtime.v2.task/k8s.io").resolve(SANDBOX));
+        Files.writeString(b.resolve("config.json"), spec(criSandbox().replace(",\"io.kubernetes.cri.sandbox-uid\":\"" + UID + "\"", ""),
+                "kubepods-besteffort-pod" + UID.replace('-', '_') + ".slice:cri-containerd:" + SANDBOX));
+        Files.writeString(b.resolve("init.pid"), "200");
+        process(200, 200, "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + UID.replace('-', '_')
+                + ".slice/cri-containerd-" + SANDBOX + ".scope\n", POD_IP.toString());
+        Workload w = new ContainerdSource(state, new NetnsScanner(proc), Set.of()).snapshot(null).held().get(0).workload();
+        assertEquals("web-5d8f", w.pod());
+        assertEquals(UID, w.labels().get("io.kubernetes.pod.uid"));
+    }
+
+    @Test
     void aBadSpecIsReportedOnceWithItsPath() throws Exception {
         task("cn", "broken", 300, 300, "{}", T0);
         process(300, 300, "0::/cn/broken\n", "10.231.0.30");
