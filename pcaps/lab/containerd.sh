@@ -2,12 +2,22 @@
 # An isolated containerd for the containerd identity tests (root). Never touches the system's
 # containerd: its root, state and socket live under DIR, which must be /tmp/cn-ctd-*.
 #
-#   pcaps/lab/containerd.sh up DIR     start it, import a FROM-scratch busybox image
+#   pcaps/lab/containerd.sh up DIR [cri]
+#                                      start it, import a FROM-scratch busybox image
 #                                      (docker.io/cn-ctd/busybox:1, entrypoint /bin/busybox, /www for
 #                                      httpd) into the containerd namespaces k8s.io and cn-ctd, and make
 #                                      the bridge cn-ctdbr0 with two network namespaces on it:
 #                                        cn-ctd-a  10.231.0.10/24  (veth cn-ctd-a-h)
 #                                        cn-ctd-b  10.231.0.20/24  (veth cn-ctd-b-h)
+#                                      with "cri", also containerd's CRI plugin, so that real pod sandboxes
+#                                      run without a kubelet (RunPodSandbox etc. on DIR/containerd.sock):
+#                                      sandbox image = the busybox image, network namespaces under DIR,
+#                                      and one CNI network made of Debian's plugins (containernetworking-
+#                                      plugins): host-device moves the prepared veth end cn-ctd-p1c into
+#                                      the pod as eth0 (its peer cn-ctd-p1 is a port of cn-ctdbr0) and the
+#                                      static IPAM gives it 10.231.0.30/24 - one pod at a time; the
+#                                      reference bridge plugin would name host veths at random, outside
+#                                      the cn-ctd prefix
 #   pcaps/lab/containerd.sh down DIR   delete its tasks and containers, stop it and its shims, unmount
 #                                      what it mounted, remove the namespaces, the bridge, the cgroups
 #                                      under /cn-ctd and DIR (safe to run twice, or after a failed up)
@@ -17,12 +27,14 @@
 #     --cgroup /cn-ctd/kubepods/besteffort/pod<uid>/<id> --annotation io.kubernetes.cri.sandbox-name=... \
 #     docker.io/cn-ctd/busybox:1 <id> /bin/busybox sleep 3600
 # cgroups go under /cn-ctd (the tests' --cgroup paths; ctr's default for namespace cn-ctd), so they
-# can be removed as a whole. The CRI plugin is disabled: tasks come from ctr, not from a kubelet.
+# can be removed as a whole (give the CRI the cgroup parent /cn-ctd/kubepods/...). Without "cri" the CRI
+# plugin is disabled: tasks come from ctr only.
 #
-# Debian packages: containerd (ctr, runc), busybox-static, iproute2.
+# Debian packages: containerd (ctr, runc), busybox-static, iproute2; with cri: containernetworking-plugins.
 set -euo pipefail
-cmd=${1:?usage: containerd.sh up|down DIR}
-dir=${2:?usage: containerd.sh up|down DIR}
+cmd=${1:?usage: containerd.sh up|down DIR [cri]}
+dir=${2:?usage: containerd.sh up|down DIR [cri]}
+mode=${3:-ctr}
 case "$dir" in
   /tmp/cn-ctd-*) ;;
   *) echo "containerd.sh: DIR must be /tmp/cn-ctd-* (it is removed by down), got $dir" >&2; exit 2 ;;
@@ -40,7 +52,33 @@ up() {
   done
   [ -x /bin/busybox ] || { echo "containerd.sh: /bin/busybox missing (apt-get install -y busybox-static)" >&2; exit 1; }
   mkdir -p "$dir/root" "$dir/state" "$dir/image/rootfs/bin" "$dir/image/rootfs/www"
-  cat > "$dir/config.toml" <<EOF
+  if [ "$mode" = cri ]; then
+    for p in host-device static loopback; do
+      [ -x "/usr/lib/cni/$p" ] || { echo "containerd.sh: /usr/lib/cni/$p missing (apt-get install -y containernetworking-plugins)" >&2; exit 1; }
+    done
+    mkdir -p "$dir/cni"
+    # restrict_oom_score_adj: the CRI would otherwise set a pod's oom_score_adj below this (unprivileged) host's own
+    cat > "$dir/config.toml" <<EOF
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+[grpc]
+  address = "$sock"
+[plugins."io.containerd.grpc.v1.cri"]
+  restrict_oom_score_adj = true
+  sandbox_image = "$image"
+  netns_mounts_under_state_dir = true
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$dir/cni"
+EOF
+    cat > "$dir/cni/10-cn-ctd.conflist" <<EOF
+{"cniVersion": "0.4.0", "name": "cn-ctd", "plugins": [{"type": "host-device", "device": "cn-ctd-p1c",
+  "ipam": {"type": "static", "addresses": [{"address": "10.231.0.30/24"}]}}]}
+EOF
+  else
+    cat > "$dir/config.toml" <<EOF
 version = 2
 root = "$dir/root"
 state = "$dir/state"
@@ -48,6 +86,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
   address = "$sock"
 EOF
+  fi
   setsid containerd --config "$dir/config.toml" > "$dir/containerd.log" 2>&1 < /dev/null &
   echo $! > "$dir/containerd.pid"
   for _ in $(seq 1 300); do
@@ -88,13 +127,19 @@ EOF
     ip -n "cn-ctd-$n" link set lo up
     ip -n "cn-ctd-$n" link set eth0 up
   done
+  if [ "$mode" = cri ]; then
+    ip link add cn-ctd-p1 type veth peer name cn-ctd-p1c
+    sysctl -qw net.ipv6.conf.cn-ctd-p1.disable_ipv6=1 net.ipv6.conf.cn-ctd-p1c.disable_ipv6=1
+    ip link set cn-ctd-p1 master "$bridge" up
+  fi
 }
 
 down() {
   set +e
-  local pid
+  local pid ids=()
   pid=$(cat "$dir/containerd.pid" 2>/dev/null)
   if [ -n "$pid" ] && [ -e "$sock" ] && ctr_ version > /dev/null 2>&1; then
+    mapfile -t ids < <(ctr_ -n k8s.io containers ls -q 2>/dev/null)
     for ns in "${namespaces[@]}"; do
       for c in $(ctr_ -n "$ns" tasks ls -q 2>/dev/null); do
         ctr_ -n "$ns" tasks kill -s SIGKILL "$c" > /dev/null 2>&1
@@ -109,13 +154,13 @@ down() {
   fi
   # containerd itself (the pid it was started with, if that is still our containerd), then any shim
   # still serving a task of ours: the runc v2 shims outlive containerd by design
-  if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--config $dir/config.toml"; then
+  if [ -n "$pid" ] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "--config $dir/config.toml"; then
     kill -TERM "$pid"
     for _ in $(seq 1 100); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
     [ -e "/proc/$pid" ] && kill -KILL "$pid"
   fi
   for p in /proc/[0-9]*; do
-    if tr '\0' '\n' < "$p/cmdline" 2>/dev/null | grep -qxF -- "$sock"; then
+    if { tr '\0' '\n' < "$p/cmdline"; } 2>/dev/null | grep -qxF -- "$sock"; then
       kill -KILL "${p#/proc/}" 2>/dev/null
     fi
   done
@@ -126,6 +171,11 @@ down() {
   for n in a b; do
     ip netns list | grep -qw "cn-ctd-$n" && ip netns del "cn-ctd-$n"
   done
+  ip link show cn-ctd-p1 > /dev/null 2>&1 && ip link del cn-ctd-p1 # its peer goes with it (or with the pod)
+  # libcni's cache of pods not removed through the CRI (their network and loopback attachments)
+  for id in "${ids[@]}"; do
+    [ -n "$id" ] && rm -f "/var/lib/cni/results/cn-ctd-$id-"* "/var/lib/cni/results/cni-loopback-$id-"*
+  done
   ip link show "$bridge" > /dev/null 2>&1 && ip link del "$bridge"
   for cg in /sys/fs/cgroup/*/cn-ctd /sys/fs/cgroup/cn-ctd; do
     [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
@@ -135,7 +185,9 @@ down() {
 }
 
 case "$cmd" in
-  up) up ;;
+  up)
+    case "$mode" in ctr|cri) ;; *) echo "usage: containerd.sh up DIR [cri]" >&2; exit 2 ;; esac
+    up ;;
   down) down ;;
   *) echo "usage: containerd.sh up|down DIR" >&2; exit 2 ;;
 esac

