@@ -8,6 +8,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
@@ -72,13 +73,16 @@ public final class ContainerdSource implements AutoCloseable {
         }
         WatchService ws = FileSystems.getDefault().newWatchService();
         watcher = ws;
+        Path taskRoot = tasks.state().resolve(TaskDirectory.TASKS);
         Thread t = new Thread(() -> {
             try {
                 while (true) {
                     WatchKey k = ws.take();
-                    k.pollEvents();
+                    boolean relevant = relevant(taskRoot, (Path) k.watchable(), k.pollEvents());
                     k.reset();
-                    changed.run();
+                    if (relevant) {
+                        changed.run();
+                    }
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 // closed
@@ -87,6 +91,24 @@ public final class ContainerdSource implements AutoCloseable {
         t.setDaemon(true);
         watchThread = t;
         t.start();
+    }
+
+    /**
+     * Whether a batch of events can change what a listing says. In a bundle directory only {@code init.pid}
+     * appearing or going does (runc renames it into place once the task exists); {@code exec} pid files, runc's
+     * logs and the like are left alone, so exec probes do not cause listings. Anywhere else: any entry.
+     */
+    static boolean relevant(Path taskRoot, Path dir, List<WatchEvent<?>> events) {
+        Path ns = dir.getParent();
+        if (ns == null || !taskRoot.equals(ns.getParent())) {
+            return true; // the state, task or namespace directory: tasks and namespaces come and go
+        }
+        for (WatchEvent<?> e : events) {
+            if (e.kind() == StandardWatchEventKinds.OVERFLOW || "init.pid".equals(String.valueOf(e.context()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lists the running tasks and the addresses of their namespaces; registers watches on what it listed. */
@@ -131,8 +153,9 @@ public final class ContainerdSource implements AutoCloseable {
         for (Path d : dirs) {
             if (!watched.containsKey(d)) {
                 try {
+                    // create (a rename into place counts) and delete: nothing here is rewritten in place
                     watched.put(d, d.register(ws, StandardWatchEventKinds.ENTRY_CREATE,
-                            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+                            StandardWatchEventKinds.ENTRY_DELETE));
                     added = true;
                 } catch (IOException | ClosedWatchServiceException e) {
                     // removed meanwhile, or closing: the next snapshot sees it
@@ -140,11 +163,6 @@ public final class ContainerdSource implements AutoCloseable {
             }
         }
         return added;
-    }
-
-    /** Directories watched now (tests, metrics). */
-    public int watches() {
-        return watched.size();
     }
 
     @Override

@@ -224,6 +224,34 @@ class ContainerdSourceTest {
         }
     }
 
+    @Test
+    void onlyTaskLevelEventsCauseAListing() {
+        Path root = Path.of("/run/containerd/io.containerd.runtime.v2.task");
+        Path bundle = root.resolve("k8s.io").resolve(APP);
+        assertTrue(ContainerdSource.relevant(root, bundle, List.of(event("init.pid"))));
+        assertTrue(!ContainerdSource.relevant(root, bundle, List.of(event("log.json"), event("e7f1.pid"))),
+                "an exec's pid file or runc's log: no listing");
+        assertTrue(ContainerdSource.relevant(root, root.resolve("k8s.io"), List.of(event(APP))));
+        assertTrue(ContainerdSource.relevant(root, root, List.of(event("default"))));
+        assertTrue(ContainerdSource.relevant(root, root.getParent(), List.of(event("io.containerd.runtime.v2.task"))));
+    }
+
+    private static java.nio.file.WatchEvent<Path> event(String name) {
+        return new java.nio.file.WatchEvent<>() {
+            public Kind<Path> kind() {
+                return java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+            }
+
+            public int count() {
+                return 1;
+            }
+
+            public Path context() {
+                return Path.of(name);
+            }
+        };
+    }
+
     // ---- fixtures ------------------------------------------------------------------------------------------------
 
     /** A CRI pod: sandbox (pid 200) and one app container (pid 201) in network namespace 200. */
