@@ -2,6 +2,7 @@ package io.crowsnest.identity;
 
 import io.crowsnest.identity.cgroup.CgroupInfo;
 import io.crowsnest.identity.containerd.ContainerdSource;
+import io.crowsnest.identity.containerd.HeldIntervals;
 import io.crowsnest.identity.docker.ContainerDetails;
 import io.crowsnest.identity.docker.ContainerSummary;
 import io.crowsnest.identity.docker.DockerClient;
@@ -43,17 +44,14 @@ import java.util.function.LongSupplier;
  *       {@code host}. An address the scan opened and no longer sees is closed at the scan's time. Docker facts for
  *       the same container id replace the scan's in place ({@link IdentityHistory#upgrade}).</li>
  *   <li>containerd (optional, {@link ContainerdSource}): the tasks in its state directory, grouped by network
- *       namespace (a pod's sandbox and containers share one); file events (inotify) trigger a full listing that is
- *       applied as a diff: a new holder opens its addresses from its first task's start, a change of holder facts
- *       (a container added to a pod) opens a new interval now, a holder gone closes its addresses now. Listed
- *       again every {@code rescanInterval} as a safety net. Its facts replace the /proc scan's for the same pod or
- *       container in place.</li>
+ *       namespace (a pod's sandbox and containers share one); file events (inotify) trigger a full listing, applied
+ *       as a diff ({@link HeldIntervals}); listed again every {@code rescanInterval} as a safety net. Its facts
+ *       replace the /proc scan's for the same pod or container in place.</li>
  *   <li>Kubernetes API (optional, {@link KubernetesSource}): this node's pods and, for peers across the overlay,
  *       every other pod; each pod's addresses are intervals from when it got them until it is deleted or finishes
  *       ({@link PodIntervals}). Precedence for a pod's address: Kubernetes for kind, namespace, pod, owner, labels,
  *       service account and node; Docker, containerd and /proc for container, container id and image when they
- *       know them. The /proc scan
- *       leaves an address that Kubernetes gives to the pod of that netns' pod uid.</li>
+ *       know them. The /proc scan leaves an address that Kubernetes gives to the pod of that netns' pod uid.</li>
  * </ul>
  * Retention is applied on every rescan tick.
  */
@@ -72,7 +70,7 @@ public final class WorkloadResolver implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final Map<IpKey, Workload> scanned = new HashMap<>(); // addresses the scanner opened (worker thread)
     private final Map<String, List<IpKey>> dockerAddresses = new HashMap<>(); // container id → addresses (worker)
-    private Map<String, ContainerdSource.Held> containerdHeld = new HashMap<>(); // holder key → applied (worker)
+    private final HeldIntervals containerdIntervals; // worker thread
     private final AtomicBoolean containerdPending = new AtomicBoolean();
     private final AtomicLong containerdSyncs = new AtomicLong();
     private final AtomicLong containerdSyncNanos = new AtomicLong();
@@ -88,6 +86,7 @@ public final class WorkloadResolver implements AutoCloseable {
         this.node = b.node;
         this.docker = b.docker;
         this.containerd = b.containerd;
+        this.containerdIntervals = new HeldIntervals(history, this::runtimeOpens);
         this.scanner = b.scanner;
         this.kubernetes = b.kubernetes;
         this.pods = b.kubernetes == null ? null : new PodIntervals(history, b.node, scanned::remove);
@@ -425,32 +424,7 @@ public final class WorkloadResolver implements AutoCloseable {
             warnings.accept("containerd: more than " + io.crowsnest.identity.containerd.TaskDirectory.MAX_TASKS
                     + " tasks in " + containerd.state() + ": " + snap.truncated() + " not read");
         }
-        Map<String, ContainerdSource.Held> next = new HashMap<>();
-        for (ContainerdSource.Held h : snap.held()) {
-            next.put(h.key(), h);
-        }
-        // first what ended (a holder gone, an address dropped, facts changed), then what began: an address handed
-        // from one holder to the next in the same listing is closed before it is reopened
-        for (ContainerdSource.Held old : containerdHeld.values()) {
-            ContainerdSource.Held current = next.get(old.key());
-            for (IpKey a : old.addresses()) {
-                if (current == null || !current.addresses().contains(a) || !current.workload().equals(old.workload())) {
-                    history.close(a, old.workload(), now); // no-op when Kubernetes renamed it: its delete closes it
-                }
-            }
-        }
-        for (ContainerdSource.Held h : next.values()) {
-            ContainerdSource.Held old = containerdHeld.get(h.key());
-            for (IpKey a : h.addresses()) {
-                if (old != null && old.workload().equals(h.workload()) && old.addresses().contains(a)) {
-                    continue; // unchanged
-                }
-                // first seen: from its first task's start (absorbing what the /proc scan said of the same pod or
-                // container); facts changed: a new interval from now (the old one was closed above)
-                runtimeOpens(a, h.workload(), old == null ? Math.min(h.startedNanos(), now) : now);
-            }
-        }
-        containerdHeld = next;
+        containerdIntervals.apply(snap.held(), now);
         containerdSyncNanos.addAndGet(System.nanoTime() - started);
     }
 
