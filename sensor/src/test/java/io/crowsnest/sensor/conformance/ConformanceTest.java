@@ -41,10 +41,15 @@ class ConformanceTest {
     @Test
     void coreCategoriesPassAtLeastEightyPercent(@TempDir Path tmp) throws IOException {
         Path suite = SharedData.shared().resolve("conformance/suricata-verify");
+        // -Dconformance.category=NAME runs one category only (to iterate fast); the bars are then not asserted
+        String only = System.getProperty("conformance.category", "");
         List<ConformanceCase> cases = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(suite)) {
             for (Path d : dirs.filter(Files::isDirectory).sorted().collect(Collectors.toList())) {
-                cases.add(new ConformanceCase(d, json));
+                ConformanceCase c = new ConformanceCase(d, json);
+                if (only.isEmpty() || only.equals(c.category)) {
+                    cases.add(c);
+                }
             }
         }
         Map<String, int[]> perCategory = new TreeMap<>();
@@ -86,6 +91,9 @@ class ConformanceTest {
         Path target = SharedData.projectRoot().resolve("sensor/target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("conformance-report.txt"), full.toString());
+        if (!only.isEmpty()) {
+            return;
+        }
         assertTrue(coreTotal >= 17, "expected the 17 core-category tests, found " + coreTotal);
         assertTrue(corePassed >= Math.ceil(CORE_BAR * coreTotal),
                 "core conformance " + corePassed + "/" + coreTotal + " is under the bar\n" + report);
