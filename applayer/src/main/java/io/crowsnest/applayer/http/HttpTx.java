@@ -79,9 +79,10 @@ public final class HttpTx extends Transaction {
         return find(responseHeaders, name);
     }
 
+    /** Names compare ignoring case and NUL bytes, as libhtp's header table does ("Content\0-Length"). */
     static byte[] find(List<Header> hs, String name) {
         for (Header h : hs) {
-            if (h.name.length == name.length() && new String(h.name, StandardCharsets.ISO_8859_1).equalsIgnoreCase(name)) {
+            if (h.name.length >= name.length() && HttpSyntax.equalsNoCaseNoZero(h.name, name)) {
                 return h.value;
             }
         }

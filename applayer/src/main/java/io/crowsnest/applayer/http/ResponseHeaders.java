@@ -1,0 +1,160 @@
+package io.crowsnest.applayer.http;
+
+import io.crowsnest.applayer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Turns the lines of a response header (or trailer) block into the transaction's headers the way libhtp
+ * does. A line is held until the next one shows whether it continues it: folded lines (starting with SP,
+ * HT or NUL) are appended raw, and only then is the name split off, so "Transfer-Encoding\r\n :chunked" is
+ * Transfer-Encoding. In an HTTP/1.1 response a folded line with a colon, after a held line with one, is a
+ * header of its own. The name loses trailing bytes up to 0x20 ("Content-Encoding\v:" is Content-Encoding);
+ * a line without a colon is a header with an empty name. Repeated headers join with ", " (at most 64
+ * repetitions), except Content-Length, which keeps the first.
+ */
+final class ResponseHeaders {
+    private static final int MAX_REPEATS = 64;
+
+    private final Consumer<String> anomalies;
+    private final ByteBuf held = new ByteBuf(256, HttpParser.LINE_LIMIT);
+    private boolean holding;
+    private int repeats;
+    private HttpTx tx;
+
+    ResponseHeaders(Consumer<String> anomalies) {
+        this.anomalies = anomalies;
+    }
+
+    /** A header block of {@code t} starts (headers after a status line, or trailers after the last chunk). */
+    void start(HttpTx t) {
+        tx = t;
+        holding = false;
+        repeats = 0;
+    }
+
+    /** One header line, its line end removed. */
+    void line(byte[] l, int len) {
+        if (len == 0) {
+            return;
+        }
+        if (!HttpSyntax.isFoldingChar(l[0])) {
+            flush();
+            hold(l, 0, len);
+        } else if (!holding) {
+            // folding with nothing to fold into: a header of its own, without the leading blanks
+            anomalies.accept("http.invalid_response_field_folding");
+            int s = 0;
+            while (s < len && HttpSyntax.isFoldingChar(l[s])) {
+                s++;
+            }
+            hold(l, s, len - s);
+        } else if (indexOf(l, len, ':') >= 0 && indexOf(held.array(), held.length(), ':') >= 0
+                && isHttp11(tx.responseProtocol)) {
+            anomalies.accept("http.invalid_response_field_folding");
+            flush();
+            hold(l, 1, len - 1);
+        } else {
+            held.append(l, 0, len);
+        }
+    }
+
+    /** The block ended: the held line is complete. */
+    void end() {
+        flush();
+        tx.responseHeadersDone();
+    }
+
+    private void hold(byte[] l, int off, int len) {
+        held.clear();
+        held.append(l, off, len);
+        holding = true;
+    }
+
+    private void flush() {
+        if (!holding) {
+            return;
+        }
+        holding = false;
+        byte[] l = held.array();
+        int n = held.length();
+        int colon = indexOf(l, n, ':');
+        byte[] name, value;
+        if (colon < 0) {
+            anomalies.accept("http.invalid_header");
+            name = new byte[0];
+            value = trimEnd(l, 0, n);
+        } else {
+            int ne = colon;
+            while (ne > 0 && (l[ne - 1] & 0xFF) <= 0x20) {
+                ne--; // blanks, controls and NULs after the name
+            }
+            if (ne == 0) {
+                anomalies.accept("http.invalid_header");
+            }
+            int vs = colon + 1;
+            while (vs < n && HttpSyntax.isLws(l[vs])) {
+                vs++;
+            }
+            name = Arrays.copyOf(l, ne);
+            value = trimEnd(l, vs, n);
+        }
+        add(new HttpTx.Header(name, value));
+    }
+
+    private void add(HttpTx.Header h) {
+        List<HttpTx.Header> hs = tx.responseHeaders;
+        String n = h.nameString();
+        for (int i = 0; i < hs.size(); i++) {
+            HttpTx.Header e = hs.get(i);
+            if (e.name.length == h.name.length && e.nameString().equalsIgnoreCase(n)) {
+                if (++repeats > MAX_REPEATS || "content-length".equalsIgnoreCase(n)) {
+                    return;
+                }
+                byte[] v = Arrays.copyOf(e.value, e.value.length + 2 + h.value.length);
+                v[e.value.length] = ',';
+                v[e.value.length + 1] = ' ';
+                System.arraycopy(h.value, 0, v, e.value.length + 2, h.value.length);
+                hs.set(i, new HttpTx.Header(e.name, v));
+                return;
+            }
+        }
+        hs.add(h);
+        switch (n.toLowerCase(Locale.ROOT)) {
+            case "content-type":
+                if (tx.responseContentType == null) {
+                    tx.responseContentType = h.value;
+                }
+                break;
+            case "set-cookie":
+                if (tx.responseCookie == null) {
+                    tx.responseCookie = h.value;
+                }
+                break;
+            default:
+        }
+    }
+
+    private static boolean isHttp11(byte[] protocol) {
+        return protocol != null && "HTTP/1.1".equals(new String(protocol, StandardCharsets.ISO_8859_1));
+    }
+
+    private static int indexOf(byte[] l, int to, int c) {
+        for (int i = 0; i < to; i++) {
+            if (l[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] trimEnd(byte[] l, int from, int to) {
+        while (to > from && HttpSyntax.isLws(l[to - 1])) {
+            to--;
+        }
+        return Arrays.copyOfRange(l, from, to);
+    }
+}
