@@ -126,6 +126,7 @@ public final class AppLayer implements StreamConsumer {
         if (st == null) {
             return;
         }
+        toServer ^= st.reversed; // after a reversal the reassembler still names this packet's direction the old way
         int d = toServer ? 0 : 1;
         if (st.proto == AppProto.UNKNOWN) {
             if (st.detectFailed[d]) {
@@ -148,6 +149,15 @@ public final class AppLayer implements StreamConsumer {
                     st.proto = AppProto.FAILED;
                 }
                 return;
+            }
+            if (toServer && flow.midstream && ProtocolDetector.isServerSpeaking(r, db.array(), 0, db.length())) {
+                // Picked up mid-stream, the first packet's sender was taken for the client, but it answers
+                // like a server: swap the flow's sides, as Suricata does after protocol detection
+                flow.reverse();
+                st.swapDetection();
+                st.reversed = true;
+                toServer = false;
+                d = 1;
             }
             setProto(st, r);
             st.detectBuf[d] = null;
@@ -228,6 +238,7 @@ public final class AppLayer implements StreamConsumer {
         if (st == null) {
             return;
         }
+        toServer ^= st.reversed;
         if (st.proto == AppProto.HTTP && st.http != null) {
             st.http.gap(toServer, len);
         } else if (st.proto == AppProto.UNKNOWN) {
@@ -238,6 +249,9 @@ public final class AppLayer implements StreamConsumer {
     @Override
     public void closed(Flow flow, boolean toServer) {
         AppLayerState st = state(flow);
+        if (st != null) {
+            toServer ^= st.reversed;
+        }
         if (st != null && st.proto == AppProto.HTTP && st.http != null) {
             AppLayerState prev = cur;
             cur = st;

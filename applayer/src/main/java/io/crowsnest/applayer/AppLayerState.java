@@ -28,8 +28,11 @@ public final class AppLayerState implements FlowData {
     final java.util.ArrayList<Transaction> toLog = new java.util.ArrayList<>();
     /** Anomaly events raised while processing the current packet. */
     final java.util.ArrayList<String> anomalies = new java.util.ArrayList<>();
+    /** The flow was reversed while processing the current packet (see {@link #reversedThisPacket()}). */
+    boolean reversed;
 
     void beginPacket() {
+        reversed = false;
         for (int i = 0; i < updatedCount; i++) {
             updatedTx[i] = null;
         }
@@ -52,6 +55,24 @@ public final class AppLayerState implements FlowData {
         }
         updatedTx[updatedCount] = tx;
         updatedDir[updatedCount++] = toServer;
+    }
+
+    /**
+     * Protocol detection reversed the flow on this packet (a mid-stream pickup whose first speaker is the
+     * server): the packet's direction flags from the flow table are now the wrong way round.
+     */
+    public boolean reversedThisPacket() {
+        return reversed;
+    }
+
+    /** The detection buffers follow the flow's sides when it is reversed. */
+    void swapDetection() {
+        ByteBuf b = detectBuf[0];
+        detectBuf[0] = detectBuf[1];
+        detectBuf[1] = b;
+        boolean f = detectFailed[0];
+        detectFailed[0] = detectFailed[1];
+        detectFailed[1] = f;
     }
 
     /** Transactions touched by the current packet. */

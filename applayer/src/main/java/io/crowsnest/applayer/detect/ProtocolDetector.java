@@ -185,6 +185,14 @@ public final class ProtocolDetector {
         return MORE;
     }
 
+    /**
+     * The bytes {@link #detect} recognised as {@code proto} are what that protocol's server sends first
+     * (an HTTP status line), so a side that sends them is the server.
+     */
+    public static boolean isServerSpeaking(int proto, byte[] b, int off, int len) {
+        return proto == AppProto.HTTP && prefix(b, off, len, "HTTP/") == 1;
+    }
+
     private static int be32(byte[] b, int o) {
         return ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
     }

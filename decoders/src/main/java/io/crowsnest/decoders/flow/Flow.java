@@ -86,6 +86,38 @@ public final class Flow {
         return seenToServer && seenToClient;
     }
 
+    /**
+     * Client and server swap places (Suricata's FlowSwap): a flow picked up mid-stream took the first
+     * packet's sender as the client, and the app layer found that side talking as a server (an HTTP
+     * response). Addresses, per-direction counters and the TCP streams all change sides; packets after this
+     * one get their direction from the swapped key.
+     */
+    public void reverse() {
+        long h = clientHi, l = clientLo;
+        int port = clientPort;
+        clientHi = serverHi;
+        clientLo = serverLo;
+        clientPort = serverPort;
+        serverHi = h;
+        serverLo = l;
+        serverPort = port;
+        boolean seen = seenToServer;
+        seenToServer = seenToClient;
+        seenToClient = seen;
+        long n = pktsToServer;
+        pktsToServer = pktsToClient;
+        pktsToClient = n;
+        n = bytesToServer;
+        bytesToServer = bytesToClient;
+        bytesToClient = n;
+        int fl = tcpFlagsToServer;
+        tcpFlagsToServer = tcpFlagsToClient;
+        tcpFlagsToClient = fl;
+        if (tcp != null) {
+            tcp.swapDirections();
+        }
+    }
+
     public void clear() {
         clientHi = clientLo = serverHi = serverLo = 0;
         clientPort = serverPort = 0;

@@ -15,4 +15,10 @@ public final class FlowFlags {
     public static final int ESTABLISHED = 1 << 2;
     /** First packet of the flow in this direction. */
     public static final int FIRST_IN_DIRECTION = 1 << 3;
+
+    /** The same packet seen after its flow was {@link Flow#reverse() reversed}: the direction bits swap. */
+    public static int reversed(int flags) {
+        return (flags & ~(TO_SERVER | TO_CLIENT)) | ((flags & TO_SERVER) != 0 ? TO_CLIENT : 0)
+                | ((flags & TO_CLIENT) != 0 ? TO_SERVER : 0);
+    }
 }

@@ -6,14 +6,21 @@ package io.crowsnest.decoders.stream;
  */
 public final class TcpSession {
     /** Client to server bytes. */
-    public final TcpStream toServer = new TcpStream();
+    public TcpStream toServer = new TcpStream();
     /** Server to client bytes. */
-    public final TcpStream toClient = new TcpStream();
+    public TcpStream toClient = new TcpStream();
     SegmentPool pool;
     boolean counted;
 
     public TcpStream stream(boolean toServerDir) {
         return toServerDir ? toServer : toClient;
+    }
+
+    /** The flow's client and server swapped places ({@code Flow.reverse()}): so do their streams. */
+    public void swapDirections() {
+        TcpStream t = toServer;
+        toServer = toClient;
+        toClient = t;
     }
 
     /** Returns the buffers to the pool; called by {@code Flow.clear()}. */

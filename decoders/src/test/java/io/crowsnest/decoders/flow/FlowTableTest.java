@@ -82,6 +82,31 @@ class FlowTableTest {
     }
 
     @Test
+    void aReversedFlowGivesLaterPacketsTheOtherDirection() {
+        FlowTable t = table(16, true);
+        // picked up at the server's packet: the server is taken for the client
+        int first = t.process(tcp(B, 80, A, 1000, 0x18, 1));
+        Flow f = t.current();
+        assertEquals(FlowFlags.TO_SERVER, first & (FlowFlags.TO_SERVER | FlowFlags.TO_CLIENT));
+        f.tcp = new io.crowsnest.decoders.stream.TcpSession();
+        io.crowsnest.decoders.stream.TcpStream firstSpeaker = f.tcp.toServer;
+        f.reverse();
+        assertEquals(A, f.clientLo);
+        assertEquals(1000, f.clientPort);
+        assertEquals(80, f.serverPort);
+        assertEquals(1, f.pktsToClient);
+        assertEquals(0, f.pktsToServer);
+        assertTrue(f.seenToClient && !f.seenToServer);
+        assertSame(firstSpeaker, f.tcp.toClient);
+        assertEquals(FlowFlags.TO_CLIENT | FlowFlags.ESTABLISHED, FlowFlags.reversed(first) & ~FlowFlags.FIRST_IN_DIRECTION);
+        int next = t.process(tcp(B, 80, A, 1000, 0x18, 1));
+        assertSame(f, t.current());
+        assertEquals(FlowFlags.TO_CLIENT, next & (FlowFlags.TO_SERVER | FlowFlags.TO_CLIENT));
+        int reply = t.process(tcp(A, 1000, B, 80, 0x10, 1));
+        assertEquals(FlowFlags.TO_SERVER, reply & (FlowFlags.TO_SERVER | FlowFlags.TO_CLIENT));
+    }
+
+    @Test
     void udpIsEstablishedOnceBothDirectionsWereSeen() {
         FlowTable t = table(16, false);
         assertEquals(0, t.process(udp(A, 5353, B, 53, 1)) & FlowFlags.ESTABLISHED);

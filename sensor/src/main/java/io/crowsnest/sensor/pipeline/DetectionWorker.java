@@ -9,6 +9,7 @@ import io.crowsnest.capture.ring.WorkerSelector;
 import io.crowsnest.decoders.ChecksumState;
 import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.flow.Flow;
+import io.crowsnest.decoders.flow.FlowFlags;
 import io.crowsnest.decoders.flow.FlowTable;
 import io.crowsnest.detection.alert.Alert;
 import io.crowsnest.detection.engine.AlertSink;
@@ -233,6 +234,9 @@ public final class DetectionWorker implements EventHandler<Packet>, AlertSink {
         int flowFlags = st.flows.process(p);
         Flow flow = st.flows.current();
         AppLayerState app = st.app == null ? null : st.app.process(p, flow, flowFlags);
+        if (app != null && app.reversedThisPacket()) {
+            flowFlags = FlowFlags.reversed(flowFlags); // the flow swapped sides under this packet
+        }
         st.detection.inspect(p, flow, flowFlags, this);
         if (app != null && (behaviour || !eventTypes.isEmpty())) {
             logEvents(p, flow, flowFlags, app);
