@@ -35,11 +35,19 @@ class ConformanceTest {
     /** The categories the offline-replay foundation is held to, and its bar. */
     static final Set<String> CORE = Set.of("header", "content", "pcre", "byte-ops", "flowbits", "threshold");
     static final double CORE_BAR = 0.95;
+    /**
+     * The public-conformance bars of issue 5: the http-evader family (301 response-body evasions) on its own,
+     * everything else together. The issue asks 90 % of http-evader; the bar is what the parser reached
+     * (301/301), so that a lost evasion fails here.
+     */
+    static final String EVADER = "http-evader";
+    static final double EVADER_BAR = 1.00;
+    static final double OTHERS_BAR = 0.95;
 
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
-    void coreCategoriesPassAtLeastEightyPercent(@TempDir Path tmp) throws IOException {
+    void conformanceMeetsTheBars(@TempDir Path tmp) throws IOException {
         Path suite = SharedData.shared().resolve("conformance/suricata-verify");
         // -Dconformance.category=NAME runs one category only (to iterate fast); the bars are then not asserted
         String only = System.getProperty("conformance.category", "");
@@ -76,6 +84,15 @@ class ConformanceTest {
                 100.0 * pr[0] / pr[1], CORE.contains(cat) ? "" : "  (app layer)")));
         report.append(String.format("  core categories: %d/%d = %.1f%% (bar %.0f%%)%n", corePassed, coreTotal,
                 100.0 * corePassed / coreTotal, CORE_BAR * 100));
+        int[] evader = perCategory.getOrDefault(EVADER, new int[2]);
+        int othersPassed = -evader[0], othersTotal = -evader[1];
+        for (int[] pr : perCategory.values()) {
+            othersPassed += pr[0];
+            othersTotal += pr[1];
+        }
+        report.append(String.format("  %s: %d/%d = %.1f%% (bar %.0f%%); all others: %d/%d = %.1f%% (bar %.0f%%)%n",
+                EVADER, evader[0], evader[1], 100.0 * evader[0] / evader[1], EVADER_BAR * 100, othersPassed,
+                othersTotal, 100.0 * othersPassed / othersTotal, OTHERS_BAR * 100));
         report.append("failures:\n");
         for (String f : failures) {
             if (CORE.contains(f.substring(0, f.indexOf('/')))) {
@@ -97,6 +114,11 @@ class ConformanceTest {
         assertTrue(coreTotal >= 17, "expected the 17 core-category tests, found " + coreTotal);
         assertTrue(corePassed >= Math.ceil(CORE_BAR * coreTotal),
                 "core conformance " + corePassed + "/" + coreTotal + " is under the bar\n" + report);
+        assertTrue(evader[1] >= 301, "expected the 301 http-evader tests, found " + evader[1]);
+        assertTrue(evader[0] >= Math.ceil(EVADER_BAR * evader[1]),
+                "http-evader conformance " + evader[0] + "/" + evader[1] + " is under the bar\n" + report);
+        assertTrue(othersPassed >= Math.ceil(OTHERS_BAR * othersTotal),
+                "conformance outside http-evader " + othersPassed + "/" + othersTotal + " is under the bar\n" + report);
     }
 
     /** Replays one case; returns null when it passes, else the reason. */
