@@ -4,7 +4,6 @@ import io.crowsnest.applayer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -107,11 +106,10 @@ final class ResponseHeaders {
 
     private void add(HttpTx.Header h) {
         List<HttpTx.Header> hs = tx.responseHeaders;
-        String n = h.nameString();
         for (int i = 0; i < hs.size(); i++) {
             HttpTx.Header e = hs.get(i);
-            if (e.name.length == h.name.length && e.nameString().equalsIgnoreCase(n)) {
-                if (++repeats > MAX_REPEATS || "content-length".equalsIgnoreCase(n)) {
+            if (sameName(e.name, h.name)) {
+                if (++repeats > MAX_REPEATS || HttpSyntax.equalsNoCaseNoZero(h.name, "content-length")) {
                     return;
                 }
                 byte[] v = Arrays.copyOf(e.value, e.value.length + 2 + h.value.length);
@@ -123,19 +121,28 @@ final class ResponseHeaders {
             }
         }
         hs.add(h);
-        switch (n.toLowerCase(Locale.ROOT)) {
-            case "content-type":
-                if (tx.responseContentType == null) {
-                    tx.responseContentType = h.value;
-                }
-                break;
-            case "set-cookie":
-                if (tx.responseCookie == null) {
-                    tx.responseCookie = h.value;
-                }
-                break;
-            default:
+        if (tx.responseContentType == null && HttpSyntax.equalsNoCaseNoZero(h.name, "content-type")) {
+            tx.responseContentType = h.value;
+        } else if (tx.responseCookie == null && HttpSyntax.equalsNoCaseNoZero(h.name, "set-cookie")) {
+            tx.responseCookie = h.value;
         }
+    }
+
+    /** Same header name, ignoring ASCII case (libhtp joins repeats by a case-insensitive name match). */
+    private static boolean sameName(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                continue;
+            }
+            int lower = a[i] | 0x20;
+            if (lower != (b[i] | 0x20) || lower < 'a' || lower > 'z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHttp11(byte[] protocol) {
