@@ -133,21 +133,13 @@ final class HttpSyntax {
 
     /**
      * libhtp's peek at a chunk-size line once 8 bytes are in: if the first byte that is not a line end or
-     * blank is no hex digit, the body is not chunked after all.
+     * blank ({@code firstOther}, -1 while there is none) is no hex digit, the body is not chunked after all.
      */
-    static boolean chunkLengthPlausible(byte[] l, int n) {
-        if (n < 8) {
-            return true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!isChunkCtl(l[i])) {
-                return Character.digit(l[i], 16) >= 0;
-            }
-        }
-        return true;
+    static boolean chunkLengthPlausible(int lineLength, int firstOther) {
+        return lineLength < 8 || firstOther < 0 || Character.digit(firstOther, 16) >= 0;
     }
 
-    private static boolean isChunkCtl(byte c) {
+    static boolean isChunkCtl(int c) {
         return c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == 0x0b || c == 0x0c;
     }
 

@@ -21,6 +21,7 @@ final class RequestParser {
     private long remaining;
     private byte[] pendingName;
     private ByteBuf pendingValue;
+    private boolean headersCapped;
 
     RequestParser(HttpParser conn) {
         this.conn = conn;
@@ -212,9 +213,16 @@ final class RequestParser {
         }
         byte[] v = trimEnd(pendingValue.toArray());
         HttpTx.Header h = new HttpTx.Header(pendingName, v);
-        tx.requestHeaders.add(h);
         pendingName = null;
         pendingValue = null;
+        if (tx.requestHeaders.size() >= ResponseHeaders.MAX_HEADERS) {
+            if (!headersCapped) {
+                headersCapped = true;
+                conn.anomaly("http.too_many_headers");
+            }
+            return; // bounded memory: a request keeps no more headers than a response
+        }
+        tx.requestHeaders.add(h);
         switch (h.nameString().toLowerCase(Locale.ROOT)) {
             case "host":
                 if (tx.hostRaw == null) {
@@ -232,6 +240,7 @@ final class RequestParser {
     private void requestLine(byte[] l, int len) {
         tx = conn.newTx();
         tx.requestSeen = true;
+        headersCapped = false;
         tx.requestLine = Arrays.copyOf(l, len);
         int s1 = indexOfSpace(l, 0, len);
         if (s1 < 0) {

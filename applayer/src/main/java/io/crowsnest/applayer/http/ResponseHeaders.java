@@ -17,11 +17,16 @@ import java.util.function.Consumer;
  */
 final class ResponseHeaders {
     private static final int MAX_REPEATS = 64;
+    /** Headers kept per block; more are dropped (an anomaly once), which bounds memory and the repeat search. */
+    static final int MAX_HEADERS = 1024;
 
     private final Consumer<String> anomalies;
     private final ByteBuf held = new ByteBuf(256, HttpParser.LINE_LIMIT);
     private boolean holding;
+    /** The held line has a colon (libhtp's folding rule asks; kept, not searched, as lines fold in). */
+    private boolean heldColon;
     private int repeats;
+    private boolean capped;
     private HttpTx tx;
 
     ResponseHeaders(Consumer<String> anomalies) {
@@ -33,6 +38,7 @@ final class ResponseHeaders {
         tx = t;
         holding = false;
         repeats = 0;
+        capped = false;
     }
 
     /** One header line, its line end removed. */
@@ -51,13 +57,13 @@ final class ResponseHeaders {
                 s++;
             }
             hold(l, s, len - s);
-        } else if (indexOf(l, len, ':') >= 0 && indexOf(held.array(), held.length(), ':') >= 0
-                && isHttp11(tx.responseProtocol)) {
+        } else if (heldColon && indexOf(l, len, ':') >= 0 && isHttp11(tx.responseProtocol)) {
             anomalies.accept("http.invalid_response_field_folding");
             flush();
             hold(l, 1, len - 1);
         } else {
             held.append(l, 0, len);
+            heldColon |= indexOf(l, len, ':') >= 0;
         }
     }
 
@@ -71,6 +77,7 @@ final class ResponseHeaders {
         held.clear();
         held.append(l, off, len);
         holding = true;
+        heldColon = indexOf(held.array(), held.length(), ':') >= 0;
     }
 
     private void flush() {
@@ -119,6 +126,13 @@ final class ResponseHeaders {
                 hs.set(i, new HttpTx.Header(e.name, v));
                 return;
             }
+        }
+        if (hs.size() >= MAX_HEADERS) {
+            if (!capped) {
+                capped = true;
+                anomalies.accept("http.too_many_headers");
+            }
+            return;
         }
         hs.add(h);
         if (tx.responseContentType == null && HttpSyntax.equalsNoCaseNoZero(h.name, "content-type")) {

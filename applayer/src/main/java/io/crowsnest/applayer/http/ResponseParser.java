@@ -46,6 +46,8 @@ final class ResponseParser {
     private byte[] junk;
     private int junkNext = -1;
     private long remaining;
+    /** First byte of the chunk-size line that is no line end or blank, -1 while there is none. */
+    private int chunkFirst = -1;
     private ContentDecoder first;
     private ContentDecoder[] layers;
     private final byte[][] scratch = new byte[HttpParser.MAX_ENCODING_LAYERS][];
@@ -146,6 +148,7 @@ final class ResponseParser {
     private void clearLine() {
         line.clear();
         lineOverflow = false;
+        chunkFirst = -1;
     }
 
     // ---- status line ----
@@ -439,14 +442,19 @@ final class ResponseParser {
     private int chunkSize(byte[] b, int p, int end) {
         for (int i = p; i < end; i++) {
             int c = b[i];
+            if (chunkFirst < 0 && !HttpSyntax.isChunkCtl(c)) {
+                chunkFirst = c & 0xFF;
+            }
             append(c);
-            if (c != '\n' && HttpSyntax.chunkLengthPlausible(line.array(), line.length())) {
+            if (c != '\n' && HttpSyntax.chunkLengthPlausible(line.length(), chunkFirst)) {
+                continue;
+            }
+            if (chunkFirst < 0) {
+                // only line ends and blanks so far: libhtp keeps reading (and skips them), so forget them
+                clearLine();
                 continue;
             }
             long n = HttpSyntax.parseChunkedLength(line.array(), line.length());
-            if (n == HttpSyntax.CHUNK_LEN_EMPTY) {
-                continue; // only line ends so far: keep reading
-            }
             if (n < 0) {
                 // not chunked after all: this line and the rest are the body, until close
                 conn.anomaly("http.invalid_chunk_size");

@@ -212,6 +212,29 @@ class ResponseParserTest {
     }
 
     @Test
+    void blankLinesBeforeAChunkSizeAreSkippedHoweverMany() {
+        StringBuilder r = new StringBuilder("HTTP/1.1 200 ok\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 100_000; i++) {
+            r.append(i % 2 == 0 ? "\r\n" : " \t");
+        }
+        r.append("5\r\nhello\r\n0\r\n\r\n");
+        assertEquals("hello", body(GET, b(r.toString()), 1400));
+    }
+
+    @Test
+    void headersPerBlockAreCapped() {
+        StringBuilder r = new StringBuilder("HTTP/1.1 200 ok\r\n");
+        for (int i = 0; i < 3000; i++) {
+            r.append("X-").append(i).append(": v\r\n");
+        }
+        r.append("Content-Length: 2\r\n\r\nok");
+        List<String> anomalies = new ArrayList<>();
+        HttpTx t = parse(GET, b(r.toString()), 1400, anomalies).get(0);
+        assertEquals(ResponseHeaders.MAX_HEADERS, t.responseHeaders.size());
+        assertEquals(1, anomalies.stream().filter("http.too_many_headers"::equals).count());
+    }
+
+    @Test
     void repeatedHeadersJoinButContentLengthKeepsTheFirst() {
         List<HttpTx> t = parse(GET, b("HTTP/1.1 200 ok\r\nX-A: 1\r\nContent-Length: 2\r\nx-a: 2\r\n"
                 + "Content-Length: 5\r\n\r\nhello"), Integer.MAX_VALUE, new ArrayList<>());
