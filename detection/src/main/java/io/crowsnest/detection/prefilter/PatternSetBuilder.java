@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects fast patterns and compiles them into one {@link MultiPatternMatcher}.
+ * Collects fast patterns and compiles them into one {@link MultiPatternMatcher}: Aho-Corasick
+ * ({@link #buildAhoCorasick()}) or Hyperscan ({@link #buildHyperscan()}), which report the same ids for the
+ * same input; {@link #build()} picks the process's engine.
  *
  * <p>Ids are handed out in insertion order, starting at 0. Adding the same bytes twice returns two ids; both
  * are reported by the matcher (they share one automaton state). Not thread-safe; the built matcher is
@@ -13,6 +15,9 @@ import java.util.List;
 public final class PatternSetBuilder {
     /** Default cap on the dense (full-DFA) part of the state table, in table entries (4M ints = 16 MiB). */
     public static final int DEFAULT_DENSE_BUDGET = 1 << 22;
+
+    /** The engine {@link #build()} uses when {@value MpmAlgo#PROPERTY} is not set; chosen by PrefilterBenchmark. */
+    public static final MpmAlgo DEFAULT_ALGO = MpmAlgo.AC;
 
     private final List<byte[]> patterns = new ArrayList<>();
     private final List<Boolean> nocase = new ArrayList<>();
@@ -52,16 +57,39 @@ public final class PatternSetBuilder {
     }
 
     /**
-     * Builds the matcher. Aho-Corasick is the engine: a Wu-Manber variant (window skipping) was
-     * measured against it on 4 HTTP fast patterns over 64 KiB of text and of random bytes and
-     * reached 1.2 GB/s where this Aho-Corasick, with its SWAR root skip, reached 2.2-2.7 GB/s.
+     * Builds the matcher with the process's engine: {@link MpmAlgo#configured} ({@code -Dcrowsnest.mpm=ac|hs},
+     * set by the sensor's {@code --mpm-algo}), else {@link #DEFAULT_ALGO}.
+     *
+     * <p>BENCHMARK_PLACEHOLDER
+     *
+     * @throws IllegalArgumentException when {@value MpmAlgo#PROPERTY} holds something else than ac or hs
      */
     public MultiPatternMatcher build() {
-        return buildAhoCorasick();
+        return MpmAlgo.configured(DEFAULT_ALGO) == MpmAlgo.HS ? buildHyperscan() : buildAhoCorasick();
     }
 
     public MultiPatternMatcher buildAhoCorasick() {
         return AhoCorasickMatcher.build(patternArray(), nocaseArray(), denseBudget);
+    }
+
+    /**
+     * Builds a {@link HyperscanMatcher}; never fails for Hyperscan's sake: when the native library cannot be
+     * used here, or Hyperscan rejects this set, it returns {@link #buildAhoCorasick()} instead, counts that in
+     * {@link MpmFallbacks#count()} and prints one warning per cause for the whole process.
+     */
+    public MultiPatternMatcher buildHyperscan() {
+        String unavailable = HyperscanLibrary.unavailableReason();
+        if (unavailable != null) {
+            MpmFallbacks.loadFailed(unavailable);
+            return buildAhoCorasick();
+        }
+        try {
+            return HyperscanMatcher.compile(patternArray(), nocaseArray());
+        } catch (HyperscanException | LinkageError | RuntimeException e) {
+            // a native failure must not take the sensor down: Aho-Corasick matches the same ids
+            MpmFallbacks.compileFailed(patterns.size(), e instanceof HyperscanException ? e.getMessage() : e.toString());
+            return buildAhoCorasick();
+        }
     }
 
     private byte[][] patternArray() {
