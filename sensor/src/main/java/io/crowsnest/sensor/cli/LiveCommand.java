@@ -132,8 +132,12 @@ public final class LiveCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BehaviourFlags behaviour = new BehaviourFlags();
 
+    @CommandLine.Mixin
+    MpmFlags mpm = new MpmFlags();
+
     @Override
     public Integer call() throws Exception {
+        mpm.apply(spec);
         LiveOptions o = new LiveOptions();
         Path cfg = config != null ? config
                 : java.nio.file.Files.exists(io.crowsnest.sensor.config.CrowsnestConfig.DEFAULT_PATH)

@@ -99,8 +99,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BehaviourFlags behaviour = new BehaviourFlags();
 
+    @CommandLine.Mixin
+    MpmFlags mpm = new MpmFlags();
+
     @Override
     public Integer call() throws Exception {
+        mpm.apply(spec);
         ReplayOptions o = new ReplayOptions();
         BehaviourOptions.apply(spec, o, behaviour.off, behaviour.baseline, behaviour.set);
         if (metricsAddress != null) {

@@ -38,11 +38,15 @@ public final class RulesCheckCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Override a rule variable, e.g. EXTERNAL_NET=any (repeatable).")
     Map<String, String> set = new LinkedHashMap<>();
 
+    @CommandLine.Mixin
+    MpmFlags mpm = new MpmFlags();
+
     @Option(names = "--with-default-rules", description = "Also load the shipped rules (signatures/), as replay does by default.")
     boolean withDefaults;
 
     @Override
     public Integer call() {
+        mpm.apply(spec);
         List<Path> files;
         try {
             files = RuleCheck.expand(inputs);

@@ -1,6 +1,7 @@
 package io.crowsnest.sensor.metrics;
 
 import io.crowsnest.capture.live.InterfaceStats;
+import io.crowsnest.detection.prefilter.MpmFallbacks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -39,6 +40,9 @@ public final class SensorMetrics {
                 .description("Packet-ring slots filled and not yet consumed").strongReference(true).register(registry);
         Gauge.builder("crowsnest_rules_loaded", rulesLoaded, LongSupplier::getAsLong).description("Rules loaded").strongReference(true).register(registry);
         Gauge.builder("crowsnest_rules_refused", rulesRefused, LongSupplier::getAsLong).description("Rules that failed to load").strongReference(true).register(registry);
+        FunctionCounter.builder("crowsnest_mpm_fallbacks", MpmFallbacks.class, c -> MpmFallbacks.count())
+                .description("Pattern sets built with Aho-Corasick because Hyperscan (--mpm-algo hs) could not load or compile")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
