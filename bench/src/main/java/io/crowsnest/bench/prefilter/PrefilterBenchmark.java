@@ -1,5 +1,6 @@
 package io.crowsnest.bench.prefilter;
 
+import io.crowsnest.detection.prefilter.HyperscanMatcher;
 import io.crowsnest.detection.prefilter.MatchSet;
 import io.crowsnest.detection.prefilter.MultiPatternMatcher;
 import io.crowsnest.detection.prefilter.PatternSetBuilder;
@@ -16,11 +17,14 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Throughput of the Aho-Corasick prefilter: one op = one scan of a 64 KiB buffer of pseudo-HTTP text
- * (clear the match set, scan, return the number of hits).
+ * Throughput of the prefilter engines, Aho-Corasick ({@code engine=ac}) and Hyperscan ({@code engine=hs}), on
+ * the same patterns and text: one op of {@code scan} = one scan of a 64 KiB buffer of pseudo-HTTP text
+ * (clear the match set, scan, return the number of hits). {@link PrefilterBuildBenchmark} times the compile.
+ * The numbers picked {@link PatternSetBuilder#DEFAULT_ALGO}; see README, Benchmarks.
  *
  * <p><b>MB/s</b> = ops/s x 65,536 / 1,000,000 (MiB/s = ops/s / 16). E.g. 10,000 ops/s = 655 MB/s.
  * {@code gc.alloc.rate.norm} (with {@code -prof gc}) should be ~0 B/op: scanning is allocation-free.
@@ -29,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * binary bytes), a quarter nocase, fixed seed. About 1 in 20 text lines embeds one of them, so outputs and
  * case verification are exercised too.
  *
- * <pre>java -jar bench/target/benchmarks.jar PrefilterBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc</pre>
+ * <pre>java -jar bench/target/benchmarks.jar PrefilterBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,6 +47,17 @@ public class PrefilterBenchmark {
     @Param({"1", "1000", "20000"})
     public int patterns;
 
+    @Param({"ac", "hs"})
+    public String engine;
+
+    /**
+     * {@code hits}: about 1 line in 20 embeds a pattern (outputs and case verification are exercised, and
+     * Hyperscan can stop early once every pattern was reported); {@code clean}: none is embedded, so only
+     * chance matches occur and every engine scans the whole buffer.
+     */
+    @Param({"hits", "clean"})
+    public String text;
+
     private MultiPatternMatcher matcher;
     private MatchSet out;
     private byte[] buffer;
@@ -51,19 +66,47 @@ public class PrefilterBenchmark {
     public void setup() {
         SplittableRandom rnd = new SplittableRandom(20240601L);
         byte[][] ps = patterns(patterns, rnd);
-        PatternSetBuilder b = new PatternSetBuilder();
-        for (byte[] p : ps) {
-            b.add(p, rnd.nextInt(4) == 0);
+        boolean[] nocase = new boolean[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            nocase[i] = rnd.nextInt(4) == 0;
         }
-        matcher = b.build();
+        matcher = build(engine, ps, nocase);
         out = new MatchSet(matcher.patternCount());
-        buffer = httpText(BUFFER_BYTES, ps, rnd);
+        buffer = httpText(BUFFER_BYTES, text.equals("clean") ? new byte[0][] : ps, rnd);
+        System.out.println("distinct patterns in the buffer: " + matcher.scan(buffer, 0, buffer.length, out));
+    }
+
+    @TearDown
+    public void close() {
+        if (matcher instanceof HyperscanMatcher) {
+            ((HyperscanMatcher) matcher).close();
+        }
     }
 
     @Benchmark
     public int scan() {
         out.clear();
         return matcher.scan(buffer, 0, buffer.length, out);
+    }
+
+    /** The engine asked for; a Hyperscan that fell back to Aho-Corasick would measure the wrong thing, so it fails. */
+    static MultiPatternMatcher build(String engine, byte[][] ps, boolean[] nocase) {
+        PatternSetBuilder b = new PatternSetBuilder();
+        for (int i = 0; i < ps.length; i++) {
+            b.add(ps[i], nocase[i]);
+        }
+        switch (engine) {
+            case "ac":
+                return b.buildAhoCorasick();
+            case "hs":
+                MultiPatternMatcher m = b.buildHyperscan();
+                if (!(m instanceof HyperscanMatcher)) {
+                    throw new IllegalStateException("Hyperscan is not available here (see the warning above)");
+                }
+                return m;
+            default:
+                throw new IllegalArgumentException("engine must be ac or hs, got " + engine);
+        }
     }
 
     static byte[][] patterns(int n, SplittableRandom rnd) {
