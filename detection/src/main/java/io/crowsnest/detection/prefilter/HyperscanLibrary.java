@@ -46,7 +46,13 @@ final class HyperscanLibrary {
             } catch (LinkageError | RuntimeException e) {
                 // UnsatisfiedLinkError (no natives for os.arch, a missing libstdc++), ExceptionInInitializerError,
                 // NoClassDefFoundError (JavaCPP classes missing), SecurityException
-                String m = e.getMessage();
+                // JavaCPP's own message is "no jnihyperscan in java.library.path"; the cause says what dlopen saw,
+                // e.g. "libpthread.so.0: cannot open shared object file"
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                String m = root.getMessage();
                 return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""))
                         + " (os.arch " + System.getProperty("os.arch") + ")";
             }

@@ -16,7 +16,8 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@code org.bytedeco:hyperscan} binding): the patterns are compiled with {@code hs_compile_lit_multi} as
  * literals (any bytes, NUL included), pattern {@code i} with id {@code i}, {@code HS_FLAG_CASELESS} for nocase
  * (ASCII letters only, as in the Aho-Corasick matcher) and {@code HS_FLAG_SINGLEMATCH}, so an id is reported
- * at most once per scan; duplicate byte patterns are separate expressions, so each of their ids is reported.
+ * at most once per scan. Duplicates (the same bytes, or for two nocase patterns the same letters in any case)
+ * are compiled once and every one of their ids is reported, as in the Aho-Corasick matcher.
  * One exception: Hyperscan 5.4's literal API refuses a literal that starts with a NUL byte (it reads it as an
  * empty string), so those patterns go into a second database, compiled with {@code hs_compile_multi} as regular
  * expressions that spell every byte {@code \xHH}; a set with both kinds costs two {@code hs_scan} calls.
@@ -43,15 +44,18 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
     private final int patternCount;
     private final hs_database_t db;      // the literals that do not start with NUL; null if none
     private final hs_database_t nulDb;   // those that do, as escaped regular expressions; null if none
+    private final int[] nextDup;         // id -> next id with the same expression, -1 at the end; null: no duplicates
     private final int scratchVersion;
     private final int overlap;           // longest pattern - 1
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
-    private HyperscanMatcher(int patternCount, hs_database_t db, hs_database_t nulDb, int scratchVersion, int overlap) {
+    private HyperscanMatcher(int patternCount, hs_database_t db, hs_database_t nulDb, int[] nextDup,
+                             int scratchVersion, int overlap) {
         this.patternCount = patternCount;
         this.db = db;
         this.nulDb = nulDb;
+        this.nextDup = nextDup;
         this.scratchVersion = scratchVersion;
         this.overlap = overlap;
         this.cleanable = db == null && nulDb == null ? null
@@ -72,18 +76,39 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
         if (simulatedCompileFailure != null) {
             throw new HyperscanException(simulatedCompileFailure);
         }
+        // identical expressions (same bytes, or same letters ignoring case when both are nocase) are compiled
+        // once, under the smallest of their ids; the callback adds the others from nextDup, as Aho-Corasick's
+        // shared output lists do - each report is a JNI upcall, the dominant cost of a scan with many matches
+        int[] nextDup = new int[n];
+        java.util.Arrays.fill(nextDup, -1);
+        boolean dups = false;
+        java.util.Map<String, Integer> lastOf = new java.util.HashMap<>();
         int longest = 0;
         int nulLed = 0;
-        for (byte[] p : patterns) {
+        int distinct = 0;
+        boolean[] compiled = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            byte[] p = patterns[i];
             if (p.length == 0) {
                 throw new IllegalArgumentException("a fast pattern must be at least one byte");
             }
             longest = Math.max(longest, p.length);
+            Integer prev = lastOf.put(key(p, nocase[i]), i);
+            if (prev != null) {
+                nextDup[prev] = i;
+                dups = true;
+                continue;
+            }
+            compiled[i] = true;
+            distinct++;
             nulLed += p[0] == 0 ? 1 : 0;
         }
-        int[] plain = new int[n - nulLed];
+        int[] plain = new int[distinct - nulLed];
         int[] nul = new int[nulLed];
         for (int i = 0, a = 0, b = 0; i < n; i++) {
+            if (!compiled[i]) {
+                continue;
+            }
             if (patterns[i][0] == 0) {
                 nul[b++] = i;
             } else {
@@ -102,7 +127,7 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
             if (nulDb != null) {
                 version = HyperscanScratch.register(nulDb);
             }
-            return new HyperscanMatcher(n, db, nulDb, version, Math.max(0, longest - 1));
+            return new HyperscanMatcher(n, db, nulDb, dups ? nextDup : null, version, Math.max(0, longest - 1));
         } catch (HyperscanException | RuntimeException e) {
             new FreeDatabases(db, nulDb).run();
             throw e;
@@ -160,6 +185,17 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
         }
     }
 
+    /** Equal for two patterns exactly when Hyperscan would match them at the same places. */
+    private static String key(byte[] p, boolean nocase) {
+        char[] c = new char[p.length + 1];
+        c[0] = nocase ? 'i' : 'c';
+        for (int i = 0; i < p.length; i++) {
+            int b = p[i] & 0xff;
+            c[i + 1] = (char) (nocase ? AhoCorasickMatcher.fold(b) : b);
+        }
+        return new String(c);
+    }
+
     /** {@code p} as a NUL-terminated regular expression that matches exactly its bytes: each one as {@code \xHH}. */
     private static byte[] escaped(byte[] p) {
         byte[] r = new byte[p.length * 4 + 1];
@@ -196,6 +232,7 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
         int chunk = Math.max(HyperscanScratch.MAX_CHUNK, 2 * overlap + 1);
         BytePointer input = t.input(Math.min(len, chunk));
         t.out = out;
+        t.nextDup = nextDup;
         t.found = 0;
         try {
             int pos = off;
@@ -217,6 +254,7 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
             return t.found;
         } finally {
             t.out = null;
+            t.nextDup = null;
             Reference.reachabilityFence(this); // the database must outlive the native call
         }
     }

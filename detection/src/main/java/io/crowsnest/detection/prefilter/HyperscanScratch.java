@@ -45,6 +45,8 @@ final class HyperscanScratch {
     private int version;
     /** Where the running scan reports; null between scans. */
     MatchSet out;
+    /** The running matcher's duplicate chains (id -> next id with the same expression, -1 at the end), or null. */
+    int[] nextDup;
     /** Ids newly added to {@link #out} by the running scan. */
     int found;
 
@@ -146,8 +148,14 @@ final class HyperscanScratch {
         public int call(int id, long from, long to, int flags, Pointer context) {
             HyperscanScratch t = CURRENT.get();
             MatchSet o = t.out;
-            if (o != null && id >= 0 && id < o.capacity() && o.add(id)) {
-                t.found++;
+            if (o == null) {
+                return 0;
+            }
+            int[] next = t.nextDup;
+            for (int i = id; i >= 0 && i < o.capacity(); i = next == null ? -1 : next[i]) {
+                if (o.add(i)) {
+                    t.found++;
+                }
             }
             return 0; // keep scanning
         }

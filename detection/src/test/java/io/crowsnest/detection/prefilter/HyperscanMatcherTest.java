@@ -175,11 +175,15 @@ class HyperscanMatcherTest {
         int a2 = b.add(b("evil"), false);
         int a3 = b.add(b("EVIL"), true);
         int other = b.add(b("vil\u0000x"), false);
+        int a4 = b.add(b("eViL"), true);  // the same expression as a3: compiled once, both reported
         try (HyperscanMatcher hs = hs(b)) {
             int[] ids = assertSame(b.buildAhoCorasick(), hs, b("..evil.."), 0, 8, "dup");
-            assertArrayEquals(new int[] {a, a2, a3}, ids);
-            int[] ids2 = assertSame(b.buildAhoCorasick(), hs, b("eViL vil\u0000x"), 0, 10, "nocase only + NUL");
-            assertArrayEquals(new int[] {a3, other}, ids2);
+            assertArrayEquals(new int[] {a, a2, a3, a4}, ids);
+            int[] ids2 = assertSame(b.buildAhoCorasick(), hs, b("EvIl vil\u0000x"), 0, 10, "nocase only + NUL");
+            assertArrayEquals(new int[] {a3, other, a4}, ids2);
+            MatchSet acc = new MatchSet(5);
+            acc.add(a3);
+            assertEquals(1, hs.scan(b("EVIL"), 0, 4, acc), "a3 was there already: only a4 is new");
         }
     }
 
