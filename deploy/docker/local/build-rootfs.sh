@@ -42,11 +42,12 @@ cp -L "$pcap" "$root$pcap"
 # carry the security.capability xattr of copied files into the layer
 mkdir -p "$root/usr/sbin"
 cp /usr/sbin/setcap "$root/usr/sbin/setcap"
-# the native libraries the jar unpacks at run time (Netty's epoll, JNA's dispatch) need theirs too
+# the native libraries the jar unpacks at run time (Netty's epoll, JNA's dispatch, JavaCPP's Hyperscan
+# binding for --mpm-algo hs: libstdc++, libgcc_s, libm, libpthread) need theirs too
 natives="$out/natives"
 mkdir -p "$natives"
 (cd "$natives" && unzip -q -o "$jar" 'META-INF/native/*x86_64*.so' \
-    'com/sun/jna/linux-x86-64/*.so' 2>/dev/null || true)
+    'com/sun/jna/linux-x86-64/*.so' 'org/bytedeco/*/linux-x86_64/*.so' 2>/dev/null || true)
 for f in $(find "$natives" -name '*.so'); do
     copy_libs "$f"
 done
