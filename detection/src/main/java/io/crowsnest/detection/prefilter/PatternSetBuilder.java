@@ -60,25 +60,26 @@ public final class PatternSetBuilder {
      * Builds the matcher with the process's engine: {@link MpmAlgo#configured} ({@code -Dcrowsnest.mpm=ac|hs},
      * set by the sensor's {@code --mpm-algo}), else {@link #DEFAULT_ALGO}.
      *
-     * <p><b>Why Aho-Corasick is the default</b> (PrefilterBenchmark's sets and pseudo-HTTP text, MB per CPU-second
-     * from {@code PrefilterCpuTime}, 2-core VM shared with other builds, load 4-6; JMH wall-clock runs agree in
-     * direction but swing by tens of percent at that load):
+     * <p><b>Why Aho-Corasick is the default</b>: PrefilterBenchmark's sets over pseudo-HTTP text without embedded
+     * patterns, MB per CPU-second ({@code PrefilterCpuTime}; JMH wall-clock in brackets), 2-core VM shared with
+     * other builds, load 3-7:
      * <pre>
-     * patterns  bytes per scan   Aho-Corasick   Hyperscan
-     *        1        64 KiB        4,045 MB/s   37,907 MB/s  (9.4x; 78,787 when it stops at the first hit)
-     *        1           512        3,294         7,082      (2.2x)
-     *    1,000        64 KiB          444           563      (1.27x)
-     *    1,000           512          349           156      (0.45x)
-     *   20,000        64 KiB           92           193      (2.1x)
-     *   20,000           512           54            48      (0.88x)
-     * build, 20,000 patterns (JMH single shot): 35 ms Aho-Corasick, 334 ms Hyperscan
+     * patterns  per scan   Aho-Corasick       Hyperscan
+     *        1    64 KiB   4,330 [4,072]   39,495 [29,760]
+     *        1     512 B   3,424 [3,584]    7,430  [3,868]
+     *    1,000    64 KiB     457   [349]      577    [565]
+     *    1,000     512 B     373   [260]      168    [142]
+     *   20,000    64 KiB     142   [101]      221    [125]
+     *   20,000     512 B      68    [55]       50     [29]
+     * build of 20,000 patterns (JMH single shot): 35-54 ms Aho-Corasick, 334-406 ms Hyperscan
      * </pre>
-     * Hyperscan's SIMD literal matcher wins on long buffers, but each scan costs a JNI call plus a copy into
+     * Hyperscan's SIMD literal matcher wins on long buffers, but each scan costs a JNI call and a copy into
      * native memory and each reported id a JNI upcall, which dominate at packet and header sizes with real
-     * pattern sets; with ET Open on the synthetic HTTP capture the two were within noise of each other
-     * (4,558-6,370 vs 3,629-5,859 packets/s), and its rule build is slower (2.4-3.6 s vs 1.5-1.9 s for the
-     * engine). So the default stays Aho-Corasick (pure Java, every platform); {@code --mpm-algo hs} selects
-     * Hyperscan, e.g. for large reassembled buffers. Re-measure with PrefilterBenchmark / PrefilterCpuTime.
+     * pattern sets. With ET Open on the synthetic HTTP capture the two were within noise of each other
+     * (4,558-6,370 vs 3,629-5,859 packets/s; its groups hold at most ~1,500 fast patterns), and the ET Open
+     * engine built in 0.7-4.0 s with Hyperscan vs 0.5-1.9 s (load 7-10). So the default stays Aho-Corasick (pure Java, every platform); {@code --mpm-algo hs}
+     * selects Hyperscan, e.g. for large reassembled buffers. Re-measure with PrefilterBenchmark and
+     * PrefilterCpuTime (bench module) before changing {@link #DEFAULT_ALGO}.
      *
      * @throws IllegalArgumentException when {@value MpmAlgo#PROPERTY} holds something else than ac or hs
      */
