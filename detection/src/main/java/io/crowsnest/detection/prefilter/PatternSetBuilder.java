@@ -16,8 +16,11 @@ public final class PatternSetBuilder {
     /** Default cap on the dense (full-DFA) part of the state table, in table entries (4M ints = 16 MiB). */
     public static final int DEFAULT_DENSE_BUDGET = 1 << 22;
 
-    /** The engine {@link #build()} uses when {@value MpmAlgo#PROPERTY} is not set; chosen by PrefilterBenchmark. */
-    public static final MpmAlgo DEFAULT_ALGO = MpmAlgo.AC;
+    /**
+     * The engine {@link #build()} uses when {@value MpmAlgo#PROPERTY} is not set: Hyperscan, chosen by the
+     * end-to-end replay benchmark (see {@link #build()}); Aho-Corasick wherever Hyperscan cannot load.
+     */
+    public static final MpmAlgo DEFAULT_ALGO = MpmAlgo.HS;
 
     private final List<byte[]> patterns = new ArrayList<>();
     private final List<Boolean> nocase = new ArrayList<>();
@@ -77,9 +80,14 @@ public final class PatternSetBuilder {
      * native memory and each reported id a JNI upcall, which dominate at packet and header sizes with real
      * pattern sets. With ET Open on the synthetic HTTP capture the two were within noise of each other
      * (4,558-6,370 vs 3,629-5,859 packets/s; its groups hold at most ~1,500 fast patterns), and the ET Open
-     * engine built in 0.7-4.0 s with Hyperscan vs 0.5-1.9 s (load 7-10). So the default stays Aho-Corasick (pure Java, every platform); {@code --mpm-algo hs}
-     * selects Hyperscan, e.g. for large reassembled buffers. Re-measure with PrefilterBenchmark and
-     * PrefilterCpuTime (bench module) before changing {@link #DEFAULT_ALGO}.
+     * engine built in 0.7-4.0 s with Hyperscan vs 0.5-1.9 s (load 7-10).
+     * <p>That was before the per-buffer transaction prefilter, which scans every updated buffer of a
+     * transaction (headers, bodies) with automata of thousands of patterns. End to end it now decides for
+     * Hyperscan: replay of the 1,000,002-packet synthetic HTTP capture, same jar, runs alternating (load 5-8):
+     * ET Open 64,391-73,712 packets/s and 13.9-14.5 s user CPU with Hyperscan against 32,424-35,051 and
+     * 25.8-27.9 s with Aho-Corasick; the 111 shipped rules 128,982-174,521 against 108,391-119,199 packets/s.
+     * So the default is Hyperscan, with Aho-Corasick (pure Java, every platform) where Hyperscan cannot load
+     * (one warning, counted) and by {@code --mpm-algo ac}.
      *
      * @throws IllegalArgumentException when {@value MpmAlgo#PROPERTY} holds something else than ac or hs
      */

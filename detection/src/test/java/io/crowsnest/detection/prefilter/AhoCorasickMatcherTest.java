@@ -105,7 +105,7 @@ class AhoCorasickMatcherTest {
                 assertEquals(i, builder.add(p, nocase));
             }
             assertEquals(np, builder.size());
-            MultiPatternMatcher m = builder.build();
+            MultiPatternMatcher m = builder.buildAhoCorasick();
             assertEquals(np, m.patternCount());
             for (int t = 0; t < 3; t++) {
                 int len = rnd.nextInt(300);
@@ -141,7 +141,7 @@ class AhoCorasickMatcherTest {
 
     @Test
     void emptySet() {
-        MultiPatternMatcher m = new PatternSetBuilder().build();
+        MultiPatternMatcher m = new PatternSetBuilder().buildAhoCorasick();
         assertEquals(0, m.patternCount());
         assertArrayEquals(new int[0], scan(m, b("anything"), 0, 8));
         assertArrayEquals(new int[0], scan(m, new byte[0], 0, 0));
@@ -158,7 +158,7 @@ class AhoCorasickMatcherTest {
         for (int v = 0; v < 256; v++) {
             assertEquals(v, bld.add(new byte[] {(byte) v}, false));
         }
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         byte[] all = new byte[256];
         for (int v = 0; v < 256; v++) {
             all[v] = (byte) v;
@@ -171,7 +171,7 @@ class AhoCorasickMatcherTest {
         PatternSetBuilder b2 = new PatternSetBuilder();
         b2.add(new byte[] {(byte) 0xff, 0}, true);
         b2.add(new byte[] {'Q'}, true);
-        assertArrayEquals(new int[] {0, 1}, scan(b2.build(), new byte[] {'q', (byte) 0xff, 0}, 0, 3));
+        assertArrayEquals(new int[] {0, 1}, scan(b2.buildAhoCorasick(), new byte[] {'q', (byte) 0xff, 0}, 0, 3));
     }
 
     @Test
@@ -184,7 +184,7 @@ class AhoCorasickMatcherTest {
         bld.add(b("e"), false);       // 4
         bld.add(b("ushers"), false);  // 5
         bld.add(b("rs"), false);      // 6
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         assertArrayEquals(new int[] {0, 1, 3, 4, 5, 6}, scan(m, b("ushers"), 0, 6));
         assertArrayEquals(new int[] {0, 1, 4}, scan(m, b("xshex"), 0, 5));
         assertArrayEquals(new int[] {2}, scan(m, b("this"), 0, 4));
@@ -193,7 +193,7 @@ class AhoCorasickMatcherTest {
         b2.add(b("aa"), false);
         b2.add(b("aaa"), false);
         b2.add(b("aaaa"), false);
-        assertArrayEquals(new int[] {0, 1}, scan(b2.build(), b("aaa"), 0, 3));
+        assertArrayEquals(new int[] {0, 1}, scan(b2.buildAhoCorasick(), b("aaa"), 0, 3));
     }
 
     @Test
@@ -203,7 +203,7 @@ class AhoCorasickMatcherTest {
         int any = bld.add(b("get"), true);
         int exactLower = bld.add(b("get"), false);
         int digits = bld.add(b("/1.1"), false);
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         assertArrayEquals(new int[] {exact, any}, scan(m, b("GET / HTTP"), 0, 10));
         assertArrayEquals(new int[] {any}, scan(m, b("gEt"), 0, 3));
         assertArrayEquals(new int[] {any, exactLower, digits}, scan(m, b("get /1.1"), 0, 8));
@@ -218,7 +218,7 @@ class AhoCorasickMatcherTest {
         bld.add(b("abc"), false);
         bld.add(b("ABC"), true);
         bld.add(b("ABC"), false);
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         assertArrayEquals(new int[] {0, 1, 2}, scan(m, b("xabcx"), 0, 5));
         assertArrayEquals(new int[] {2, 3}, scan(m, b("ABC"), 0, 3));
     }
@@ -227,7 +227,7 @@ class AhoCorasickMatcherTest {
     void respectsOffsetAndLength() {
         PatternSetBuilder bld = new PatternSetBuilder();
         bld.add(b("abc"), false);
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         byte[] t = b("abcabc");
         assertArrayEquals(new int[0], scan(m, t, 1, 4)); // "bcab"
         assertArrayEquals(new int[] {0}, scan(m, t, 1, 5));
@@ -240,7 +240,7 @@ class AhoCorasickMatcherTest {
         PatternSetBuilder bld = new PatternSetBuilder();
         bld.add(b("a"), false);
         bld.add(b("b"), false);
-        MultiPatternMatcher m = bld.build();
+        MultiPatternMatcher m = bld.buildAhoCorasick();
         MatchSet out = new MatchSet(2);
         assertEquals(1, m.scan(b("aaa"), 0, 3, out));
         assertEquals(1, m.scan(b("ab"), 0, 2, out));
@@ -305,7 +305,7 @@ class AhoCorasickMatcherTest {
             nc.add(n);
             bld.add(p, n);
         }
-        AhoCorasickMatcher m = (AhoCorasickMatcher) bld.build();
+        AhoCorasickMatcher m = (AhoCorasickMatcher) bld.buildAhoCorasick();
         // bounded memory: dense part capped at the default budget, everything else small
         assertTrue(m.memoryBytes() < 40L << 20, m.toString());
         assertTrue((long) m.denseStateCount() * m.alphabetSize() <= PatternSetBuilder.DEFAULT_DENSE_BUDGET);
@@ -323,7 +323,7 @@ class AhoCorasickMatcherTest {
         for (int i = 0; i < ps.size(); i++) {
             small.add(ps.get(i), nc.get(i));
         }
-        assertArrayEquals(reference(ps, nc, text, 0, text.length), scan(small.build(), text, 0, text.length));
+        assertArrayEquals(reference(ps, nc, text, 0, text.length), scan(small.buildAhoCorasick(), text, 0, text.length));
     }
 
     @Test
@@ -332,7 +332,7 @@ class AhoCorasickMatcherTest {
         for (byte[] p : realisticPatterns(1000, 3)) {
             bld.add(p, false);
         }
-        AhoCorasickMatcher m = (AhoCorasickMatcher) bld.build();
+        AhoCorasickMatcher m = (AhoCorasickMatcher) bld.buildAhoCorasick();
         assertTrue(m.compactTable(), m.toString());
         assertTrue(m.alphabetSize() < 120, m.toString());
     }
@@ -350,7 +350,7 @@ class AhoCorasickMatcherTest {
             small.add(p, true);
             sparse.add(p, false);
         }
-        MultiPatternMatcher[] ms = {small.build(), sparse.build()};
+        MultiPatternMatcher[] ms = {small.buildAhoCorasick(), sparse.buildAhoCorasick()};
         byte[] text = new byte[4096];
         new SplittableRandom(1).nextBytes(text);
         MatchSet out = new MatchSet(500);
