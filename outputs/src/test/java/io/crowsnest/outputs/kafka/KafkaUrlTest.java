@@ -33,7 +33,7 @@ class KafkaUrlTest {
         Map<String, Object> p = producer("kafka://127.0.0.1:9092/alerts");
         assertEquals("all", p.get("acks"));
         assertEquals(true, p.get("enable.idempotence"));
-        assertEquals(5, p.get("max.in.flight.requests.per.connection"));
+        assertEquals(1, p.get("max.in.flight.requests.per.connection"), "KAFKA-15591: see KafkaSender");
         assertEquals("none", p.get("compression.type"));
         assertEquals("127.0.0.1:9092", p.get("bootstrap.servers"));
         assertEquals(null, p.get("security.protocol"));
