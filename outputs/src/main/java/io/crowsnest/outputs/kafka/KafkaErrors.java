@@ -24,12 +24,23 @@ final class KafkaErrors {
     }
 
     /**
+     * True when {@code e} is a broker's answer (a TLS handshake or SASL exchange that failed, an
+     * ACL that refused): a broker was reached, even if no connection is left open.
+     */
+    static boolean isBrokerAnswer(Throwable e) {
+        Throwable t = unwrap(e);
+        return t instanceof AuthenticationException || t instanceof AuthorizationException;
+    }
+
+    /**
      * What went wrong, in words that name the cause.
      *
      * @param connected whether the producer had a connection to any broker when it failed
      *     (tells "no broker reachable" from "topic missing" after a metadata timeout)
+     * @param security how the producer connects (named in TLS and SASL failures)
      */
-    static String describe(Throwable e, String bootstrap, String topic, boolean connected) {
+    static String describe(Throwable e, String bootstrap, String topic, boolean connected, KafkaSecurity security) {
+        e = unwrap(e);
         String msg = e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof TopicAuthorizationException) {
             return "not authorized to write to topic '" + topic + "' (the broker's ACLs refuse this client)";
@@ -41,10 +52,16 @@ final class KafkaErrors {
             return "not authorized: " + msg;
         }
         if (e instanceof SslAuthenticationException) {
-            return "TLS handshake with " + bootstrap + " failed: " + rootMessage(e);
+            String root = rootMessage(e);
+            return "TLS handshake with " + bootstrap + " failed: " + root
+                    + (root.contains("unable to find valid certification path")
+                            ? " (the broker's certificate is not signed by a CA in " + security.describeTrust() + ")" : "");
         }
         if (e instanceof AuthenticationException) {
-            return "authentication with " + bootstrap + " failed: " + msg;
+            // SaslAuthenticationException, UnsupportedSaslMechanismException, IllegalSaslStateException…
+            return "authentication failed with " + bootstrap
+                    + (security.saslMechanism != null ? " (" + security.describeSasl() + ")" : " (no SASL configured)")
+                    + ": " + msg;
         }
         if (e instanceof InvalidTopicException) {
             return "topic '" + topic + "' is invalid: " + msg;
@@ -69,6 +86,16 @@ final class KafkaErrors {
             return "cannot start the producer: " + root;
         }
         return e.getClass().getSimpleName() + ": " + msg;
+    }
+
+    /** The authentication or authorization error a KafkaException wraps (as thrown by send()), else {@code e}. */
+    private static Throwable unwrap(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return t;
+            }
+        }
+        return e;
     }
 
     private static String rootMessage(Throwable e) {

@@ -68,6 +68,7 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
     private final String bootstrap;
     private final String topic;
     private final Map<String, Object> producerConfig;
+    private final KafkaSecurity security;
     private final int maxInFlightRecords;
     private final int pollRecords;
     private final long initialBackoffMillis;
@@ -104,7 +105,10 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
         this.initialBackoffMillis = b.initialBackoffMillis;
         this.maxBackoffMillis = b.maxBackoffMillis;
         this.closeGraceMillis = b.closeGraceMillis;
-        this.errors = b.errors;
+        this.security = b.security;
+        // no report may carry the password, whatever a Kafka message quotes
+        String secret = b.saslPassword;
+        this.errors = secret == null || secret.isEmpty() ? b.errors : line -> b.errors.accept(line.replace(secret, "***"));
         this.producerConfig = b.producerConfig();
         this.thread = new Thread(this::run, "kafka-sender-" + topic);
         this.thread.setDaemon(true);
@@ -130,6 +134,8 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
         private int maxBlockMillis = 5_000;
         private int deliveryTimeoutMillis = 120_000;
         private long closeGraceMillis = 2_000;
+        private KafkaSecurity security = KafkaSecurity.NONE;
+        private String saslPassword;
         private final Map<String, Object> extra = new LinkedHashMap<>();
         private Consumer<String> errors = line -> System.err.println(line);
 
@@ -181,7 +187,27 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
         /** How long stopping waits for records in flight to be acknowledged (default 2 s). */
         public Builder closeGraceMillis(long v) { this.closeGraceMillis = v; return this; }
 
-        /** Any other producer setting (TLS, SASL…); applied last. */
+        /**
+         * Connects with TLS, verifying the brokers' certificates and host names against the CAs
+         * in {@code caFile} (PEM), or against the JDK trust store when it is null.
+         */
+        public Builder tls(String caFile) {
+            this.security = security.withTls(caFile);
+            return this;
+        }
+
+        /**
+         * Authenticates with SASL {@code mechanism} (plain, scram-sha-256 or scram-sha-512) as
+         * {@code user}; over TLS when {@link #tls} is set too. Errors name the mechanism and the
+         * user, never the password.
+         */
+        public Builder sasl(String mechanism, String user, String password) {
+            this.security = security.withSasl(mechanism, user);
+            this.saslPassword = password;
+            return this;
+        }
+
+        /** Any other producer setting; applied last. */
         public Builder property(String name, Object value) { this.extra.put(name, value); return this; }
 
         public Builder errors(Consumer<String> v) { this.errors = v; return this; }
@@ -207,6 +233,7 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
             c.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
             c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            security.configure(c, saslPassword);
             c.putAll(extra);
             return c;
         }
@@ -315,7 +342,7 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
                 long n = poisonRecords.incrementAndGet();
                 if (n == 1 || Long.bitCount(n) == 1) {
                     errors.accept(name() + ": record of " + bytes + " bytes dropped: "
-                            + KafkaErrors.describe(e, bootstrap, topic, true) + " (" + n + " dropped so far)");
+                            + KafkaErrors.describe(e, bootstrap, topic, true, security) + " (" + n + " dropped so far)");
                 }
                 inFlight.done(batch);
             } else if (failure == null) {
@@ -336,8 +363,8 @@ public final class KafkaSender implements AutoCloseable, SpoolSender {
     private void recover(Exception e) {
         failures.incrementAndGet();
         boolean connected = connected();
-        reachedBroker |= connected;
-        reportOnce(KafkaErrors.describe(e, bootstrap, topic, connected));
+        reachedBroker |= connected || KafkaErrors.isBrokerAnswer(e);
+        reportOnce(KafkaErrors.describe(e, bootstrap, topic, connected, security));
         abortProducer();
         ackDone(); // batches that did complete before the failure need not be sent again
         inFlight.clear();

@@ -153,31 +153,20 @@ public final class KafkaUrl {
         if (params.containsKey("client_id")) {
             b.clientId(params.get("client_id"));
         }
-        boolean tls = bool("tls") || params.containsKey("ca");
-        if (params.containsKey("ca")) {
-            b.property("ssl.truststore.type", "PEM");
-            b.property("ssl.truststore.location", params.get("ca"));
+        if (bool("tls") || params.containsKey("ca")) {
+            b.tls(params.get("ca"));
         }
         String sasl = params.get("sasl");
         if (sasl != null) {
-            String module;
-            switch (sasl) {
-                case "plain": module = "org.apache.kafka.common.security.plain.PlainLoginModule"; break;
-                case "scram-sha-256": case "scram-sha-512":
-                    module = "org.apache.kafka.common.security.scram.ScramLoginModule"; break;
-                default: throw new IllegalArgumentException("sasl must be plain, scram-sha-256 or scram-sha-512");
+            if (!sasl.equals("plain") && !sasl.equals("scram-sha-256") && !sasl.equals("scram-sha-512")) {
+                throw new IllegalArgumentException("sasl must be plain, scram-sha-256 or scram-sha-512");
             }
             if (!params.containsKey("user") || !params.containsKey("password")) {
                 throw new IllegalArgumentException("sasl needs user and password");
             }
-            b.property("sasl.mechanism", sasl.toUpperCase(java.util.Locale.ROOT));
-            b.property("sasl.jaas.config", module + " required username=\"" + jaasEscape(params.get("user"))
-                    + "\" password=\"" + jaasEscape(params.get("password")) + "\";");
-            b.property("security.protocol", tls ? "SASL_SSL" : "SASL_PLAINTEXT");
+            b.sasl(sasl, params.get("user"), params.get("password"));
         } else if (params.containsKey("user") || params.containsKey("password")) {
             throw new IllegalArgumentException("user and password need sasl=plain|scram-sha-256|scram-sha-512");
-        } else if (tls) {
-            b.property("security.protocol", "SSL");
         }
         return b;
     }
@@ -203,9 +192,5 @@ public final class KafkaUrl {
             // reported below
         }
         throw new IllegalArgumentException(name + " must be " + min + "-" + max);
-    }
-
-    private static String jaasEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
