@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 /**
  * The compiled rule set: signatures sorted in Suricata's order (action, flowbits set before read, priority,
@@ -84,6 +85,8 @@ public final class DetectionEngine {
          * null array: prefilter off, every tx rule of the protocol is evaluated on every update).
          */
         TransactionPrefilter[] txPrefilter;
+        /** Distinct packet fast patterns; the largest automaton's pattern count; transaction fast patterns. */
+        int fastPatterns, maxPatternCount, txPatterns;
 
         Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
               int size, int maxPatternLength) {
@@ -152,81 +155,95 @@ public final class DetectionEngine {
         boundCount = bound;
         ipOnlyCount = ipo;
         prefilterCount = pf;
+        // Groups are independent: they are built in parallel (the automata, Hyperscan's compiles above all,
+        // are most of an ET Open build), on the common pool plus this thread.
+        IntStream.range(0, PROTO_BUCKETS * DIR_BUCKETS).parallel()
+                .forEach(i -> groups[i] = buildGroup(i / DIR_BUCKETS, i % DIR_BUCKETS, txPrefilterOn));
         int maxSize = 0, maxPat = 0, fps = 0, txPatterns = 0;
-        for (int pb = 0; pb < PROTO_BUCKETS; pb++) {
-            for (int db = 0; db < DIR_BUCKETS; db++) {
-                List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>(), txs = new ArrayList<>();
-                Map<String, Integer> patIndex = new HashMap<>();
-                List<List<Integer>> patSigs = new ArrayList<>();
-                PatternSetBuilder builder = new PatternSetBuilder();
-                int size = 0;
-                int longest = 0;
-                for (Signature s : sigs) {
-                    // rules bound to app-layer buffers are kept but not fed until the app layer lands
-                    if (parked[s.num()] || !inProto(s, pb) || !inDir(s, db)) {
-                        continue;
-                    }
-                    size++;
-                    if (app[s.num()] != null && app[s.num()].tx()) {
-                        txs.add(s.num());
-                        continue;
-                    }
-                    if (s.isIpOnly() && app[s.num()] == null) {
-                        ipOnly.add(s.num());
-                        continue;
-                    }
-                    ContentMatch fp = s.fastPattern();
-                    if (fp == null) {
-                        always.add(s.num());
-                        continue;
-                    }
-                    byte[] bytes = fp.fastPatternBytes();
-                    longest = Math.max(longest, bytes.length);
-                    String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
-                    Integer id = patIndex.get(key);
-                    if (id == null) {
-                        id = builder.add(bytes, fp.nocase);
-                        patIndex.put(key, id);
-                        while (patSigs.size() <= id) {
-                            patSigs.add(new ArrayList<>());
-                        }
-                    }
-                    patSigs.get(id).add(s.num());
-                }
-                MultiPatternMatcher m = null;
-                int[][] ps = new int[0][];
-                if (!patIndex.isEmpty()) {
-                    m = builder.build();
-                    ps = new int[Math.max(m.patternCount(), patSigs.size())][];
-                    for (int i = 0; i < ps.length; i++) {
-                        ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
-                    }
-                    maxPat = Math.max(maxPat, m.patternCount());
-                    fps += patIndex.size();
-                }
-                maxSize = Math.max(maxSize, size);
-                Group g = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
-                        toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
-                g.txByProto = byAppProto(g.txSigs);
-                // only TCP and UDP packets with a flow direction ever carry app-layer state
-                if (txPrefilterOn && g.txSigs.length > 0 && pb <= 1 && db <= 1) {
-                    g.txPrefilter = new TransactionPrefilter[g.txByProto.length];
-                    for (int proto = 0; proto < g.txByProto.length; proto++) {
-                        TransactionPrefilter tp = TransactionPrefilter.build(g.txByProto[proto], app, sigs, db == 0);
-                        g.txPrefilter[proto] = tp;
-                        if (tp != null) {
-                            maxPat = Math.max(maxPat, tp.maxPatterns);
-                            txPatterns += tp.patternTotal();
-                        }
-                    }
-                }
-                groups[pb * DIR_BUCKETS + db] = g;
-            }
+        for (Group g : groups) {
+            maxSize = Math.max(maxSize, g.size);
+            maxPat = Math.max(maxPat, g.maxPatternCount);
+            fps += g.fastPatterns;
+            txPatterns += g.txPatterns;
         }
         maxGroupSize = maxSize;
         maxPatterns = maxPat;
         fastPatternCount = fps;
         txFastPatternCount = txPatterns;
+    }
+
+    /** One signature group: its packet prefilter, IP-only / always / transaction lists, transaction prefilters. */
+    private Group buildGroup(int pb, int db, boolean txPrefilterOn) {
+        List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>(), txs = new ArrayList<>();
+        Map<String, Integer> patIndex = new HashMap<>();
+        List<List<Integer>> patSigs = new ArrayList<>();
+        PatternSetBuilder builder = new PatternSetBuilder();
+        int size = 0;
+        int longest = 0;
+        for (Signature s : sigs) {
+            // rules bound to app-layer buffers are kept but not fed until the app layer lands
+            if (parked[s.num()] || !inProto(s, pb) || !inDir(s, db)) {
+                continue;
+            }
+            size++;
+            if (app[s.num()] != null && app[s.num()].tx()) {
+                txs.add(s.num());
+                continue;
+            }
+            if (s.isIpOnly() && app[s.num()] == null) {
+                ipOnly.add(s.num());
+                continue;
+            }
+            ContentMatch fp = s.fastPattern();
+            if (fp == null) {
+                always.add(s.num());
+                continue;
+            }
+            byte[] bytes = fp.fastPatternBytes();
+            longest = Math.max(longest, bytes.length);
+            String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
+            Integer id = patIndex.get(key);
+            if (id == null) {
+                id = builder.add(bytes, fp.nocase);
+                patIndex.put(key, id);
+                while (patSigs.size() <= id) {
+                    patSigs.add(new ArrayList<>());
+                }
+            }
+            patSigs.get(id).add(s.num());
+        }
+        int g0maxPat = 0, g0fps = 0;
+        MultiPatternMatcher m = null;
+        int[][] ps = new int[0][];
+        if (!patIndex.isEmpty()) {
+            m = builder.build();
+            ps = new int[Math.max(m.patternCount(), patSigs.size())][];
+            for (int i = 0; i < ps.length; i++) {
+                ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
+            }
+            g0maxPat = m.patternCount();
+            g0fps = patIndex.size();
+        }
+        Group g = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
+                toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
+        g.fastPatterns = g0fps;
+        g.maxPatternCount = g0maxPat;
+        g.txByProto = byAppProto(g.txSigs);
+        // only TCP and UDP packets with a flow direction ever carry app-layer state
+        if (txPrefilterOn && g.txSigs.length > 0 && pb <= 1 && db <= 1) {
+            TransactionPrefilter[] tps = new TransactionPrefilter[g.txByProto.length];
+            int[][] byProto = g.txByProto;
+            IntStream.range(0, tps.length).parallel()
+                    .forEach(proto -> tps[proto] = TransactionPrefilter.build(byProto[proto], app, sigs, db == 0));
+            g.txPrefilter = tps;
+            for (TransactionPrefilter tp : tps) {
+                if (tp != null) {
+                    g.maxPatternCount = Math.max(g.maxPatternCount, tp.maxPatterns);
+                    g.txPatterns += tp.patternTotal();
+                }
+            }
+        }
+        return g;
     }
 
     /** Splits tx signatures by the app protocol they are bound to (any-protocol ones go in every list); order kept. */
