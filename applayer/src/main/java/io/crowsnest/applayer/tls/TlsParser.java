@@ -102,7 +102,7 @@ public final class TlsParser {
             }
             try {
                 message(toServer, mt, m, p + 4, ml);
-            } catch (RuntimeException e) {
+            } catch (Truncated e) {
                 anomaly.accept("tls.invalid_handshake_message");
             }
             p += 4 + ml;
@@ -115,7 +115,25 @@ public final class TlsParser {
         }
     }
 
-    private void message(boolean toServer, int type, byte[] m, int off, int len) {
+    /**
+     * A hello whose fields or lengths run past the end of its message. The message sits in a buffer with
+     * whatever follows it, so every read is checked against the message's end, not the array's.
+     */
+    private static final class Truncated extends Exception {
+        Truncated() {
+            super("handshake message shorter than its fields", null, false, false);
+        }
+    }
+
+    private static final Truncated TRUNCATED = new Truncated();
+
+    private static void need(int p, int end) throws Truncated {
+        if (p > end) {
+            throw TRUNCATED;
+        }
+    }
+
+    private void message(boolean toServer, int type, byte[] m, int off, int len) throws Truncated {
         switch (type) {
             case 1:
                 if (toServer) {
@@ -152,14 +170,17 @@ public final class TlsParser {
         return (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF);
     }
 
-    private void clientHello(byte[] m, int off, int len) {
+    private void clientHello(byte[] m, int off, int len) throws Truncated {
         int end = off + len;
         int p = off;
+        need(p + 2 + 32 + 1, end);
         int legacy = u16(m, p);
         p += 2 + 32;
         p += 1 + (m[p] & 0xFF);
+        need(p + 2, end);
         int cl = u16(m, p);
         p += 2;
+        need(p + cl, end);
         StringBuilder ciphers = new StringBuilder();
         int[] ja4Ciphers = new int[Math.max(0, cl / 2)];
         int nc = 0;
@@ -177,7 +198,9 @@ public final class TlsParser {
         boolean sniSeen = false;
         byte[] alpn = null;
         p += cl;
+        need(p + 1, end);
         p += 1 + (m[p] & 0xFF);
+        need(p, end);
         StringBuilder exts = new StringBuilder(), curves = new StringBuilder(), formats = new StringBuilder();
         int best = legacy;
         if (p + 2 <= end) {
@@ -226,20 +249,20 @@ public final class TlsParser {
                         }
                     }
                 } else if (et == 10 && elen >= 2) {
-                    int gl = u16(m, d);
-                    for (int i = 0; i + 1 < gl && d + 2 + i + 1 < d + elen + 1; i += 2) {
+                    int gl = Math.min(u16(m, d), elen - 2);
+                    for (int i = 0; i + 1 < gl; i += 2) {
                         int g = u16(m, d + 2 + i);
                         if (!grease(g)) {
                             append(curves, g);
                         }
                     }
                 } else if (et == 11 && elen >= 1) {
-                    int fl = m[d] & 0xFF;
-                    for (int i = 0; i < fl && d + 1 + i < d + elen; i++) {
+                    int fl = Math.min(m[d] & 0xFF, elen - 1);
+                    for (int i = 0; i < fl; i++) {
                         append(formats, m[d + 1 + i] & 0xFF);
                     }
                 } else if (et == 43 && elen >= 1) {
-                    int vl = m[d] & 0xFF;
+                    int vl = Math.min(m[d] & 0xFF, elen - 1);
                     for (int i = 0; i + 1 < vl; i += 2) {
                         int v = u16(m, d + 1 + i);
                         if (!grease(v) && v > best && v <= 0x0304) {
@@ -257,12 +280,14 @@ public final class TlsParser {
         tx.ja4 = Ja4.of(best, sniSeen, ja4Ciphers, nc, ja4Exts, ne, alpn, sigAlgs, ns);
     }
 
-    private void serverHello(byte[] m, int off, int len) {
+    private void serverHello(byte[] m, int off, int len) throws Truncated {
         int end = off + len;
         int p = off;
+        need(p + 2 + 32 + 1, end);
         int legacy = u16(m, p);
         p += 2 + 32;
         p += 1 + (m[p] & 0xFF);
+        need(p + 2 + 1, end);
         int cipher = u16(m, p);
         p += 2 + 1;
         StringBuilder exts = new StringBuilder();
@@ -273,6 +298,9 @@ public final class TlsParser {
             int ee = Math.min(end, p + el);
             while (p + 4 <= ee) {
                 int et = u16(m, p), elen = u16(m, p + 2);
+                if (p + 4 + elen > ee) {
+                    break;
+                }
                 append(exts, et);
                 if (et == 43 && elen == 2) {
                     version = u16(m, p + 4);

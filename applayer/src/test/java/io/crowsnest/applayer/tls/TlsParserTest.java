@@ -60,4 +60,54 @@ class TlsParserTest {
         p.parse(true, new byte[] {99, 99, 99, 99, 99, 99}, 0, 6);
         assertTrue(ev.contains("tls.invalid_record") || ev.contains("tls.invalid_handshake_message"));
     }
+
+    /** One handshake record holding the given handshake messages (type, body) back to back. */
+    static byte[] record(Object... typeAndBody) {
+        ByteArrayOutputStream hs = new ByteArrayOutputStream();
+        for (int i = 0; i < typeAndBody.length; i += 2) {
+            byte[] body = (byte[]) typeAndBody[i + 1];
+            hs.write((Integer) typeAndBody[i]);
+            hs.write(0);
+            u16(hs, body.length);
+            hs.writeBytes(body);
+        }
+        ByteArrayOutputStream rec = new ByteArrayOutputStream();
+        rec.write(22); u16(rec, 0x0303); u16(rec, hs.size());
+        rec.writeBytes(hs.toByteArray());
+        return rec.toByteArray();
+    }
+
+    @Test
+    void helloFieldsPastTheMessageEndAreAnAnomalyNotTheNextMessagesBytes() {
+        // a ClientHello cut after its cipher-suite length (6), then another handshake message: the old parser
+        // read the ciphers, compression and extensions out of the message that follows
+        ByteArrayOutputStream hello = new ByteArrayOutputStream();
+        u16(hello, 0x0303);
+        hello.writeBytes(new byte[32]);
+        hello.write(0);
+        u16(hello, 6);
+        byte[] next = {0x13, 0x01, 0x13, 0x02, (byte) 0xc0, 0x2f, 1, 0, 0, 9, 0, 0, 0, 5, 0, 3, 0, 0, 1, 'x'};
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] rec = record(1, hello.toByteArray(), 99, next);
+        p.parse(true, rec, 0, rec.length);
+        assertEquals(java.util.List.of("tls.invalid_handshake_message"), ev);
+        assertTrue(!p.tx.clientHelloSeen && p.tx.sni == null && p.tx.ja3String == null);
+
+        // a ServerHello whose one extension claims more bytes than the message has: ignored, not read beyond
+        ByteArrayOutputStream sh = new ByteArrayOutputStream();
+        u16(sh, 0x0303);
+        sh.writeBytes(new byte[32]);
+        sh.write(0);
+        u16(sh, 0x1301);
+        sh.write(0);
+        u16(sh, 6); u16(sh, 43); u16(sh, 2); // supported_versions, its 2 bytes missing
+        ev.clear();
+        TlsParser q = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] srec = record(2, sh.toByteArray(), 99, new byte[] {0x03, 0x04, 0, 0});
+        q.parse(false, srec, 0, srec.length);
+        assertEquals(java.util.List.of(), ev);
+        assertTrue(q.tx.serverHelloSeen);
+        assertEquals(0x0303, q.tx.serverVersion, "version not read from the next message");
+    }
 }
