@@ -139,6 +139,7 @@ public final class TcpReassembler {
         s.nextSeq = nextSeq;
         if (config.rawWindow > 0 && s.window == null) {
             s.window = pool.take(config.rawWindow);
+            s.windowSize = s.window == null ? 0 : config.rawWindow;
         }
     }
 

@@ -23,6 +23,8 @@ public final class TcpStream {
 
     /** Raw window: the last {@link #windowLength()} bytes delivered, oldest first (null until data). */
     byte[] window;
+    /** The configured window size: the pooled buffer may be larger (its size class), the window is not. */
+    int windowSize;
     int windowLen;
     /** Bytes of the window delivered while processing the current packet (its "new" part). */
     int windowNew;
@@ -86,7 +88,7 @@ public final class TcpStream {
         if (window == null) {
             return;
         }
-        int cap = window.length;
+        int cap = windowSize;
         if (len >= cap) {
             System.arraycopy(b, off + len - cap, window, 0, cap);
             windowLen = cap;
@@ -115,7 +117,7 @@ public final class TcpStream {
             pool.give(window);
             window = null;
         }
-        windowLen = windowNew = 0;
+        windowLen = windowNew = windowSize = 0;
         hasBase = false;
         ackSeen = false;
         nextSeq = 0;

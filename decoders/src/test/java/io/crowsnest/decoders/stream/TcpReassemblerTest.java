@@ -198,4 +198,22 @@ class TcpReassemblerTest {
         f.clear();
         assertEquals(0, r.memoryInUse());
     }
+
+    @Test
+    void rawWindowHoldsTheConfiguredSizeNotItsBuffersSizeClass() {
+        cfg.rawWindow = 100; // the pool hands out a 256-byte buffer for it
+        build();
+        handshake(1, 1);
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            big.append((char) ('a' + i % 26));
+        }
+        r.process(pkt(2, 2, ACK, big.toString()), f, true);
+        TcpStream s = f.tcp.toServer;
+        assertEquals(100, s.windowLength());
+        assertEquals(big.substring(200), new String(s.window(), 0, 100, StandardCharsets.ISO_8859_1));
+        r.process(pkt(302, 2, ACK, "XY"), f, true);
+        assertEquals(100, s.windowLength());
+        assertEquals(big.substring(202) + "XY", new String(s.window(), 0, 100, StandardCharsets.ISO_8859_1));
+    }
 }
