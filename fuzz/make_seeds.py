@@ -202,6 +202,10 @@ def main():
     write("TcpReassemblerFuzzTest", "segments", "tls", segments(tls, 443))
     write("TcpReassemblerFuzzTest", "segments", "ftp", segments(ftp[0], 21))
     write("TcpReassemblerFuzzTest", "segments", "mysql", segments(mysql[0], 3306))
+    # the server's SYN/ACK again, carrying data, after its RST: the direction ended, nothing is delivered
+    write("TcpReassemblerFuzzTest", "segments", "syn-data-after-rst", segments([
+        (True, 0x02, 1000, 0, b""), (False, 0x12, 5000, 1001, b""), (True, 0x10, 1001, 5001, b""),
+        (False, 0x14, 5001, 1001, b""), (False, 0x12, 5000, 1001, b"late")], 80))
     write("TcpReassemblerFuzzTest", "segments", "redis-midstream", segments(
         [c for c in redis[0] if not c[1] & 0x02][2:], 6379))
 

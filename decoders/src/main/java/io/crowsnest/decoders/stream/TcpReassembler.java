@@ -85,8 +85,9 @@ public final class TcpReassembler {
             if (ack && !o.hasBase) {
                 base(o, (int) p.tcpAck);
             }
-            if (len > 0 && s.hasBase && s.nextSeq == seq + 1) {
-                // TCP fast open: data on the SYN
+            if (len > 0 && s.hasBase && !s.closed && s.nextSeq == seq + 1) {
+                // TCP fast open: data on the SYN (never once the direction ended: a retransmitted SYN/ACK
+                // after a RST or FIN brings nothing new)
                 insert(s, toServer, seq + 1, p.data, p.payloadOffset, len);
             }
             return;

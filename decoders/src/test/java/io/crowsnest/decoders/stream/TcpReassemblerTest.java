@@ -216,4 +216,14 @@ class TcpReassemblerTest {
         assertEquals(100, s.windowLength());
         assertEquals(big.substring(202) + "XY", new String(s.window(), 0, 100, StandardCharsets.ISO_8859_1));
     }
+
+    @Test
+    void dataOnARetransmittedSynAfterTheDirectionClosedIsNotDelivered() {
+        handshake(1000, 5000);
+        r.process(pkt(5001, 1001, RST | ACK, ""), f, false);
+        assertEquals(2, closes);
+        // the server's SYN/ACK again, now carrying data (TCP fast open): the direction already ended
+        r.process(pkt(5000, 1001, SYN | ACK, "late"), f, false);
+        assertEquals("", toClient.toString(StandardCharsets.ISO_8859_1));
+    }
 }
