@@ -129,7 +129,7 @@ public final class FtpParser {
         if (tx == null && banner == null && nextId == 0) {
             banner = l;
         }
-        if (tx != null) {
+        if (tx != null && tx.replies.size() < room(c)) {
             tx.replies.add(text);
         }
         if (l.length() > 3 && l.charAt(3) == '-') {
@@ -144,7 +144,9 @@ public final class FtpParser {
         if (tx == null) {
             return;
         }
-        tx.codes.add(c);
+        if (tx.codes.size() < room(c)) {
+            tx.codes.add(c);
+        }
         if (c >= 200) {
             tx.code = c;
             if (c == 234 && "AUTH".equals(tx.command)) {
@@ -152,6 +154,15 @@ public final class FtpParser {
             }
         }
         updated.accept(tx, false);
+    }
+
+    /**
+     * How many reply lines (and codes) a transaction may hold when a reply with code {@code c} arrives:
+     * preliminary (1xx) replies leave the last place to the completing one, so a server repeating "150"
+     * forever grows nothing and the verdict is still kept.
+     */
+    private static int room(int c) {
+        return c >= 200 ? FtpTx.MAX_REPLY_LINES : FtpTx.MAX_REPLY_LINES - 1;
     }
 
     private FtpTx unanswered() {

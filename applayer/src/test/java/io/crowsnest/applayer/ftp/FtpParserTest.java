@@ -161,4 +161,20 @@ class FtpParserTest {
             f.p.parse(rnd.nextBoolean(), x, 0, x.length);
         }
     }
+
+    @Test
+    void aFloodOfPreliminaryRepliesKeepsSixteenLinesAndTheCompletingOne() {
+        List<Seg> conv = new ArrayList<>(List.of(s("220 ready\r\n"), c("RETR x\r\n")));
+        for (int i = 0; i < 1000; i++) {
+            conv.add(s("150 still opening " + i + "\r\n"));
+        }
+        conv.add(s("226 Transfer complete.\r\n"));
+        FtpTx t = run(conv, -1, 0).list().get(0);
+        assertEquals(226, t.code);
+        assertEquals(FtpTx.MAX_REPLY_LINES, t.replies.size());
+        assertEquals(FtpTx.MAX_REPLY_LINES, t.codes.size());
+        assertEquals("Transfer complete.", t.replies.get(FtpTx.MAX_REPLY_LINES - 1));
+        assertEquals(226, t.codes.get(FtpTx.MAX_REPLY_LINES - 1));
+        assertEquals("still opening 0", t.replies.get(0));
+    }
 }
