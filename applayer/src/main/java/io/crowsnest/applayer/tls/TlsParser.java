@@ -230,8 +230,10 @@ public final class TlsParser {
                         alpn = java.util.Arrays.copyOfRange(m, d + 3, d + 3 + vl);
                     }
                 } else if (et == 13 && elen >= 2) {
+                    // a repeated extension (a client may send anything) replaces the earlier one, as SNI and ALPN do
                     int sl = Math.min(u16(m, d), elen - 2);
                     sigAlgs = new int[sl / 2];
+                    ns = 0;
                     for (int i = 0; i + 1 < sl; i += 2) {
                         int a = u16(m, d + 2 + i);
                         if (!grease(a)) {

@@ -15,12 +15,18 @@ class TlsParserTest {
     }
 
     static byte[] clientHello(String sni) {
+        return clientHello(sni, new byte[0]);
+    }
+
+    /** A ClientHello record for {@code sni} with {@code extraExt} (whole extensions) after its own. */
+    static byte[] clientHello(String sni, byte[] extraExt) {
         ByteArrayOutputStream ext = new ByteArrayOutputStream();
         u16(ext, 0x0a0a); u16(ext, 0); // GREASE extension: left out of JA3
         u16(ext, 0); u16(ext, sni.length() + 5); u16(ext, sni.length() + 3); ext.write(0); u16(ext, sni.length());
         ext.writeBytes(sni.getBytes());
         u16(ext, 10); u16(ext, 6); u16(ext, 4); u16(ext, 29); u16(ext, 23);
         u16(ext, 11); u16(ext, 2); ext.write(1); ext.write(0);
+        ext.writeBytes(extraExt);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         u16(body, 0x0303);
         body.writeBytes(new byte[32]);
@@ -109,5 +115,21 @@ class TlsParserTest {
         assertEquals(java.util.List.of(), ev);
         assertTrue(q.tx.serverHelloSeen);
         assertEquals(0x0303, q.tx.serverVersion, "version not read from the next message");
+    }
+
+    @Test
+    void aRepeatedSignatureAlgorithmsExtensionIsReadNotAnException() {
+        // two signature_algorithms extensions, the second longer: the parser kept counting into the first
+        // one's array (an exception that dropped the whole hello, SNI and fingerprints with it)
+        ByteArrayOutputStream ext = new ByteArrayOutputStream();
+        u16(ext, 13); u16(ext, 4); u16(ext, 2); u16(ext, 0x0403);
+        u16(ext, 13); u16(ext, 8); u16(ext, 6); u16(ext, 0x0403); u16(ext, 0x0804); u16(ext, 0x0401);
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] ch = clientHello("repeat.example", ext.toByteArray());
+        p.parse(true, ch, 0, ch.length);
+        assertEquals(java.util.List.of(), ev);
+        assertEquals("repeat.example", new String(p.tx.sni));
+        assertTrue(p.tx.clientHelloSeen && p.tx.ja4 != null);
     }
 }
