@@ -105,7 +105,7 @@ public final class RedisParser {
         char t = l.charAt(0);
         if (t == '$') {
             int n = parse(l.substring(1));
-            respSkip = n > 0 ? n + 2 : 0;
+            respSkip = n > 0 ? (long) n + 2 : 0; // a long: $2147483647 + CRLF overflowed an int into a negative skip
         }
         RedisTx tx = null;
         for (RedisTx x : txs) {
