@@ -386,8 +386,9 @@ public final class HttpSender implements AutoCloseable, SpoolSender {
                     done = false;
                 }
                 if (done) {
-                    spool.ack(b.endPosition);
+                    // counted before the spool is acknowledged: whoever sees the spool drained sees the count
                     sentRecords.addAndGet(b.delivered);
+                    spool.ack(b.endPosition);
                     b = null;
                     if (failuresInRow > 0) {
                         errors.accept(name() + ": delivering again");

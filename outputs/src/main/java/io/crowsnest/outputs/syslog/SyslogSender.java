@@ -234,8 +234,8 @@ public final class SyslogSender implements AutoCloseable, SpoolSender {
                 }
                 boolean ok = transport == Transport.RELP ? sendRelp(ch, batch) : send(ch, batch);
                 if (ok && transport != Transport.RELP) {
+                    sentRecords.addAndGet(n); // before the ack: whoever sees the spool drained sees the count
                     spool.ack(batch.endPosition());
-                    sentRecords.addAndGet(n);
                 } else if (!ok) {
                     sendFailures.incrementAndGet();
                     ch.close();
@@ -487,8 +487,8 @@ public final class SyslogSender implements AutoCloseable, SpoolSender {
         long[] head;
         while ((head = outstanding.peekFirst()) != null && head[0] <= acked) {
             outstanding.pollFirst();
-            spool.ack(head[1]);
             sentRecords.addAndGet(head[2]);
+            spool.ack(head[1]);
         }
     }
 
