@@ -1,16 +1,11 @@
 package io.crowsnest.capture.live;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
+import com.sun.jna.Pointer;
 import io.crowsnest.capture.ring.PacketRing;
 import io.crowsnest.decoders.DecoderConfig;
 import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.PacketDecoder;
-import java.sql.Timestamp;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,106 +19,89 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
-import org.pcap4j.core.RawPacketListener;
 
 /**
- * Live capture with pcap4j/libpcap into the same {@link PacketRing} as replay: one capture
- * thread per interface, all feeding one ring.
+ * Live capture with libpcap into the same {@link PacketRing} as replay: one capture thread per
+ * interface, all feeding one multi-producer ring.
  *
- * <p><b>Path of a packet.</b> The capture thread's raw-packet listener puts the packet (the
- * {@code byte[]} pcap4j hands over, timestamp, wire length, interface) into a pre-allocated slot
- * of a small multi-producer hand-off ring ({@code tryNext}: never blocks the capture thread). One
- * <em>feeder</em> thread is the only producer of the {@link PacketRing} (a single-producer
- * Disruptor, which in Disruptor 4 asserts that only one thread ever claims): it claims a slot
- * ({@link PacketRing#tryClaim()}), copies the bytes in, sets the capture fields ({@code linkType}
- * from the handle's datalink, {@code interfaceId} and {@code sourceId} = the interface's id,
- * timestamps, {@code wireLength}, {@code pcapCount} = global arrival index), decodes the slot
- * with its own {@link PacketDecoder} and publishes it. A full hand-off ring or a full packet
- * ring is a counted <em>ring drop</em> (dropped by Crowsnest), never back-pressure on the
- * kernel buffer. If the packet ring becomes multi-producer, the capture threads can claim and
- * decode directly and the feeder goes away.
+ * <p><b>Path of a packet.</b> pcap4j opens the handle (device, filter, stats, {@code breakLoop},
+ * close); the capture thread reads packets from that same {@code pcap_t} with a direct-mapped
+ * {@code pcap_next_ex} ({@link PcapReader}: no JNA callback, no per-packet allocation), claims a
+ * ring slot ({@link PacketRing#tryClaim()}, a CAS: several capture threads and the clock tick
+ * produce), copies the bytes from libpcap's buffer straight into the slot, sets the capture fields
+ * ({@code linkType} from the handle's datalink, {@code interfaceId} and {@code sourceId} = the
+ * interface's id, timestamps, {@code wireLength}, {@code pcapCount} = global arrival index),
+ * decodes the slot with its own {@link PacketDecoder} and publishes it. A full packet ring is a
+ * counted <em>ring drop</em> (dropped by Crowsnest), never back-pressure on the kernel buffer.
  *
- * <p><b>Hot path.</b> Handles are opened with immediate mode, a large kernel buffer
- * ({@link Options#bufferBytes}), the snaplen capped at the slot size and a read timeout; the
- * thread calls {@code dispatch(batch, RawPacketListener)} in a loop: no parsed pcap4j packet
- * objects. pcap4j still allocates per packet: the {@code byte[]} it hands to the listener
- * ({@code Pointer.getByteArray}), a {@link Timestamp} ({@code getTimestamp()}), a boxed
- * {@code Integer} ({@code getOriginalLength()}) and JNA's callback marshalling. They die young;
- * {@code getNextRawPacket()} allocates the same {@code byte[]} plus one native call per packet,
- * so batch dispatch is kept. Exceptions thrown inside the listener are swallowed by pcap4j (its
- * logger is a no-op without an SLF4J binding), so the listener catches everything itself and
- * records it as the interface's error.
+ * <p><b>Kernel buffer.</b> Handles are opened <em>without</em> immediate mode, which makes
+ * libpcap use TPACKET_V3: variable-length packets packed into 256 KiB blocks, so the kernel buffer
+ * ({@link Options#bufferBytes}, 64 MiB) holds as many packets as their bytes allow (~100k of 600
+ * bytes). Immediate mode forces TPACKET_V2, one fixed frame per packet sized for the snaplen
+ * (64 KiB on a bridge with offloads): the same 64 MiB then held ~1000 packets, 5 ms at 200 kpps, and
+ * any pause of the capture thread dropped packets. The price is latency on a quiet link: the kernel
+ * hands over a block when it is full or {@link Options#timeoutMillis} after it was opened.
  *
- * <p><b>Stopping.</b> libpcap 1.10 on Linux does not return from {@code dispatch} on an idle
- * link when the read timeout expires (it polls again), so the timeout is not a way out:
- * {@link #stop()} and {@link #remove(String)} call {@code breakLoop()}, which wakes the poll
- * (libpcap ≥ 1.10 uses an eventfd). Threads are joined within 2 s in total; then the hand-off
- * ring is drained into the packet ring so every captured packet is published. An interface that
- * vanishes ends its thread on its own (its stats keep the reason); the {@link InterfaceWatcher}
- * then reports it removed.
+ * <p><b>Stopping.</b> On an idle link {@code pcap_next_ex} does not return by itself (TPACKET_V3
+ * polls until a block is handed over), so {@link #stop()} and {@link #remove(String)} end the
+ * threads with {@code breakLoop()}, which wakes the poll (libpcap ≥ 1.10 uses an eventfd) — but
+ * only after a drain period of one block timeout (at most {@value #MAX_DRAIN_MILLIS} ms plus
+ * margin), so packets that arrived before the stop and sit in a block the kernel has not handed
+ * over yet are still read and published. Threads are joined within 2 s in total. An interface
+ * that vanishes ends its thread on its own (its stats keep the reason); the
+ * {@link InterfaceWatcher} then reports it removed.
  *
- * <p><b>Counters.</b> Per interface: received, ring drops, truncations, and libpcap's
- * {@code ps_recv}/{@code ps_drop}/{@code ps_ifdrop} (polled from the capture thread at most once
- * a second when {@code dispatch} returns, and once more when the capture ends) — see
- * {@link #stats()}.
+ * <p><b>Counters.</b> Per interface: received, ring drops, truncations (written by the capture
+ * thread, published to readers every 256 packets and whenever the read returns without a packet),
+ * and libpcap's {@code ps_recv}/{@code ps_drop}/{@code ps_ifdrop} (polled by the capture thread at
+ * most once a second, and once more when the capture ends) — see {@link #stats()}.
  */
 public final class LiveCapture implements AutoCloseable {
+    /** Longest wait at stop for the kernel to hand over its last, partly filled block. */
+    static final int MAX_DRAIN_MILLIS = 250;
+    private static final int DRAIN_MARGIN_MILLIS = 30;
 
     /**
      * Capture settings.
      *
      * @param snaplen            bytes kept per packet (capped at the ring's slot size)
      * @param bufferBytes        kernel capture buffer per interface
-     * @param timeoutMillis      libpcap read timeout
-     * @param batch              packets per dispatch call (-1: everything in the buffer)
+     * @param timeoutMillis      libpcap read timeout = TPACKET_V3 block timeout: the longest a
+     *                           packet on a quiet link waits in the kernel before it is read
      * @param bpf                extra BPF expression ANDed with each target's filter, or null
      * @param promiscuous        null: as the target says (bridges on); else forced on/off
      * @param checkCapabilities  check CapEff for CAP_NET_RAW/CAP_NET_ADMIN before opening anything
-     * @param handoffSize        slots of the capture → feeder hand-off ring (a power of two)
      */
-    public record Options(int snaplen, int bufferBytes, int timeoutMillis, int batch, String bpf,
-                          Boolean promiscuous, boolean checkCapabilities, int handoffSize) {
+    public record Options(int snaplen, int bufferBytes, int timeoutMillis, String bpf, Boolean promiscuous,
+                          boolean checkCapabilities) {
         public static Options defaults() {
-            return new Options(Packet.MAX_LENGTH, 64 << 20, 100, -1, null, null, true, 65536);
+            return new Options(Packet.MAX_LENGTH, 64 << 20, 20, null, null, true);
         }
 
         public Options withBpf(String expr) {
-            return new Options(snaplen, bufferBytes, timeoutMillis, batch, expr, promiscuous, checkCapabilities, handoffSize);
+            return new Options(snaplen, bufferBytes, timeoutMillis, expr, promiscuous, checkCapabilities);
         }
 
         public Options withBufferBytes(int bytes) {
-            return new Options(snaplen, bytes, timeoutMillis, batch, bpf, promiscuous, checkCapabilities, handoffSize);
+            return new Options(snaplen, bytes, timeoutMillis, bpf, promiscuous, checkCapabilities);
         }
 
         public Options withSnaplen(int len) {
-            return new Options(len, bufferBytes, timeoutMillis, batch, bpf, promiscuous, checkCapabilities, handoffSize);
+            return new Options(len, bufferBytes, timeoutMillis, bpf, promiscuous, checkCapabilities);
         }
 
         public Options withTimeoutMillis(int ms) {
-            return new Options(snaplen, bufferBytes, ms, batch, bpf, promiscuous, checkCapabilities, handoffSize);
+            return new Options(snaplen, bufferBytes, ms, bpf, promiscuous, checkCapabilities);
         }
-    }
-
-    /** A pre-allocated hand-off slot: one captured packet on its way to the feeder. */
-    private static final class Handoff {
-        byte[] raw;
-        long tsSeconds;
-        int tsNanos;
-        int wireLength;
-        Worker from;
     }
 
     private final PacketRing ring;
     private final Options options;
+    private final DecoderConfig decoderConfig;
     private final Consumer<String> log;
     private final int slotCapacity;
-
-    private final RingBuffer<Handoff> handoff;
-    private final BatchEventProcessor<Handoff> feeder;
-    private final Thread feederThread;
-    private final PacketDecoder decoder;
-    /** Global arrival index (pcap_cnt); feeder thread only. */
-    private long arrivals;
+    /** Global arrival index (pcap_cnt), shared by the capture threads. */
+    private final AtomicLong arrivals = new AtomicLong();
 
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final List<InterfaceStats> released = new ArrayList<>();
@@ -132,87 +110,32 @@ public final class LiveCapture implements AutoCloseable {
     private volatile boolean stopped;
 
     /**
-     * @param log receives one-line notices (interface added/removed, capture errors); may be null
+     * @param ring a multi-producer ring (every interface's capture thread and {@link #tick} publish)
+     * @param log  receives one-line notices (interface added/removed, capture errors); may be null
      * @throws LiveCaptureException at once when CAP_NET_RAW or CAP_NET_ADMIN is missing
+     * @throws IllegalArgumentException when the ring is single-producer
      */
     public LiveCapture(PacketRing ring, DecoderConfig decoderConfig, Options options, Consumer<String> log) {
+        if (!ring.multiProducer()) {
+            throw new IllegalArgumentException("live capture needs a multi-producer packet ring (one producer per"
+                    + " interface, plus the clock tick)");
+        }
         if (options.checkCapabilities()) {
             Capabilities.require();
         }
         this.ring = ring;
         this.options = options;
+        this.decoderConfig = decoderConfig;
         this.log = log == null ? s -> { } : log;
         this.slotCapacity = ring.slot(0).data.length;
-        this.decoder = new PacketDecoder(decoderConfig);
-        this.handoff = RingBuffer.createMultiProducer(Handoff::new, options.handoffSize(), new BlockingWaitStrategy());
-        EventHandler<Handoff> feed = (h, seq, end) -> feed(h);
-        this.feeder = new BatchEventProcessorBuilder().build(handoff, handoff.newBarrier(), feed);
-        handoff.addGatingSequences(feeder.getSequence());
-        this.feederThread = new Thread(feeder, "crowsnest-live-feeder");
-        this.feederThread.setDaemon(true);
-        this.feederThread.start();
-    }
-
-    /** Feeder thread: the packet ring's only producer. */
-    private void feed(Handoff h) {
-        if (h.from == null) {
-            publishTick(h.tsSeconds, h.tsNanos);
-            return;
-        }
-        Worker w = h.from;
-        byte[] raw = h.raw;
-        h.raw = null;
-        h.from = null;
-        long seq = ring.tryClaim();
-        if (seq < 0) {
-            w.ringDrops.lazySet(w.ringDrops.get() + 1);
-            return;
-        }
-        Packet p = ring.slot(seq);
-        int n = raw.length;
-        if (n > p.data.length) {
-            n = p.data.length;
-            w.truncated.lazySet(w.truncated.get() + 1);
-        }
-        System.arraycopy(raw, 0, p.data, 0, n);
-        p.length = n;
-        p.wireLength = h.wireLength;
-        p.tsSeconds = h.tsSeconds;
-        p.tsNanos = h.tsNanos;
-        p.linkType = w.linkType;
-        p.interfaceId = w.id;
-        p.sourceId = w.id;
-        p.pcapCount = ++arrivals;
-        try {
-            decoder.decode(p);
-        } finally {
-            ring.publish(seq);
-            w.published.lazySet(w.published.get() + 1);
-        }
     }
 
     /**
-     * Asks the workers to time out idle flows as of {@code epochNanos} (call once a second): the tick
-     * travels the handoff ring like a packet, so the feeder stays the packet ring's only producer. A
-     * full ring skips the tick (packets are arriving, and they expire flows themselves).
+     * Asks the workers to time out idle flows as of {@code epochNanos} (call once a second): an empty
+     * slot flagged {@link Packet#tick} in the packet ring. A full ring skips the tick (packets are
+     * arriving, and they expire flows themselves).
      */
     public void tick(long epochNanos) {
-        long seq;
-        try {
-            seq = handoff.tryNext();
-        } catch (com.lmax.disruptor.InsufficientCapacityException e) {
-            return;
-        }
-        Handoff h = handoff.get(seq);
-        h.from = null;
-        h.raw = null;
-        h.tsSeconds = epochNanos / 1_000_000_000L;
-        h.tsNanos = (int) (epochNanos % 1_000_000_000L);
-        handoff.publish(seq);
-    }
-
-    /** Feeder thread: a clock tick into the packet ring (an empty slot flagged {@link Packet#tick}). */
-    private void publishTick(long tsSeconds, int tsNanos) {
         long seq = ring.tryClaim();
         if (seq < 0) {
             return;
@@ -221,8 +144,8 @@ public final class LiveCapture implements AutoCloseable {
         p.length = 0;
         p.resetDecoded();
         p.tick = true;
-        p.tsSeconds = tsSeconds;
-        p.tsNanos = tsNanos;
+        p.tsSeconds = epochNanos / 1_000_000_000L;
+        p.tsNanos = (int) (epochNanos % 1_000_000_000L);
         ring.publish(seq);
     }
 
@@ -257,22 +180,24 @@ public final class LiveCapture implements AutoCloseable {
         }
         int id = interfaceId(target.name());
         String filter = combine(options.bpf(), target.filter());
-        PcapHandle handle = open(target, filter);
-        Worker w = new Worker(target, id, handle);
+        Opened opened = open(target, filter);
+        Worker w = new Worker(target, id, opened);
         workers.put(target.name(), w);
         w.thread.start();
         log.accept("capturing on " + target.name() + " (" + target.reason()
                 + (filter == null ? "" : "; filter: " + filter) + ")");
     }
 
-    /** Stops capturing on an interface (breakLoop, join within 2 s); no-op when not captured. */
+    /** Stops capturing on an interface (drain, breakLoop, join within 2 s); no-op when not captured. */
     public synchronized void remove(String name) {
         Worker w = workers.get(name);
         if (w == null) {
             return;
         }
-        w.requestStop();
-        join(w, System.nanoTime() + 2_000_000_000L);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        drain(List.of(w));
+        w.finish();
+        join(w, deadline);
         release(w);
         log.accept("released " + name + (w.error == null ? "" : " (" + w.error + ")"));
     }
@@ -291,7 +216,7 @@ public final class LiveCapture implements AutoCloseable {
         }
         w.pendingFilter = combine(options.bpf(), target.filter());
         w.filterPending = true;
-        w.wake(); // dispatch does not return on an idle link by itself
+        w.wake(); // pcap_next_ex does not return on an idle link by itself
         log.accept("new filter on " + target.name() + ": " + w.pendingFilter);
     }
 
@@ -340,53 +265,56 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /**
-     * Stops every capture: breakLoop on every handle, joins all threads, and publishes what is
-     * still in the hand-off ring — within 2 s in total, even on idle links. Idempotent. The packet
-     * ring is not drained here (the caller does that after this returns, so every packet already
-     * published is still inspected).
+     * Stops every capture: lets each read what the kernel still holds for one block timeout, then
+     * breakLoop on every handle and joins all threads — within 2 s in total, even on idle links.
+     * Every packet read is published before its thread ends. Idempotent. The packet ring is not
+     * drained here (the caller does that after this returns, so every packet already published is
+     * still inspected).
      *
      * @return true when every thread ended in time
      */
     public boolean stop() {
         List<Worker> all;
         synchronized (this) {
-            if (stopped && workers.isEmpty() && !feederThread.isAlive()) {
-                return true;
-            }
             stopped = true;
             all = new ArrayList<>(workers.values());
         }
-        for (Worker w : all) {
-            w.requestStop();
-        }
         long deadline = System.nanoTime() + 2_000_000_000L;
+        drain(all);
+        for (Worker w : all) {
+            w.finish();
+        }
         boolean ok = true;
         for (Worker w : all) {
             ok &= join(w, deadline);
-        }
-        // every capture thread is done: let the feeder publish what they handed over
-        long target = handoff.getCursor();
-        while (feeder.getSequence().get() < target && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        ok &= feeder.getSequence().get() >= target;
-        feeder.halt();
-        try {
-            feederThread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         synchronized (this) {
             for (Worker w : all) {
                 release(w);
             }
         }
-        return ok && !feederThread.isAlive();
+        return ok;
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Gives running captures one block timeout to read the kernel's last, partly filled block:
+     * TPACKET_V3 hands a block over when it is full or its timeout expired, so packets that arrived
+     * just before a stop are only readable after that.
+     */
+    private void drain(List<Worker> ws) {
+        if (ws.stream().noneMatch(w -> w.thread.isAlive())) {
+            return;
+        }
+        try {
+            Thread.sleep(Math.min(options.timeoutMillis(), MAX_DRAIN_MILLIS) + DRAIN_MARGIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void release(Worker w) {
@@ -406,7 +334,7 @@ public final class LiveCapture implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (w.thread.isAlive()) {
-            w.requestStop(); // one more wake-up
+            w.finish(); // one more wake-up
             return false;
         }
         return true;
@@ -422,19 +350,32 @@ public final class LiveCapture implements AutoCloseable {
         return "(" + a + ") and (" + b + ")";
     }
 
-    private PcapHandle open(CaptureTarget target, String filter) {
+    /** An open handle, its {@code pcap_t} and the timestamp precision it got. */
+    private record Opened(PcapHandle handle, Pointer pcap, boolean nanoTimestamps) {
+    }
+
+    private Opened open(CaptureTarget target, String filter) {
         boolean promisc = options.promiscuous() != null ? options.promiscuous() : target.promiscuous();
         int snaplen = Math.max(64, Math.min(options.snaplen(), slotCapacity));
         PcapHandle handle;
+        boolean nano = true;
         try {
             handle = build(target.name(), snaplen, promisc, PcapHandle.TimestampPrecision.NANO);
         } catch (PcapNativeException e) {
+            nano = false;
             try {
                 handle = build(target.name(), snaplen, promisc, PcapHandle.TimestampPrecision.MICRO);
             } catch (PcapNativeException | RuntimeException | LinkageError e2) {
                 throw new LiveCaptureException(PcapErrors.describe(target.name(), e2));
             }
         } catch (RuntimeException | LinkageError e) {
+            throw new LiveCaptureException(PcapErrors.describe(target.name(), e));
+        }
+        Pointer pcap;
+        try {
+            pcap = PcapDirect.pcapT(handle);
+        } catch (RuntimeException | LinkageError e) {
+            handle.close();
             throw new LiveCaptureException(PcapErrors.describe(target.name(), e));
         }
         if (filter != null) {
@@ -446,53 +387,59 @@ public final class LiveCapture implements AutoCloseable {
                         + e.getMessage());
             }
         }
-        return handle;
+        return new Opened(handle, pcap, nano);
     }
 
     private PcapHandle build(String name, int snaplen, boolean promisc, PcapHandle.TimestampPrecision precision)
             throws PcapNativeException {
+        // no immediate mode: see "Kernel buffer" in the class comment
         return new PcapHandle.Builder(name)
                 .snaplen(snaplen)
                 .promiscuousMode(promisc ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
                         : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                 .timeoutMillis(options.timeoutMillis())
                 .bufferSize(options.bufferBytes())
-                .immediateMode(true)
                 .timestampPrecision(precision)
                 .build();
     }
 
-    /** One interface's capture thread; also its raw-packet listener. */
-    private final class Worker implements Runnable, RawPacketListener {
+    /** One interface's capture thread: reads, copies into the ring, decodes, publishes. */
+    private final class Worker implements Runnable {
+        /** Counters are published to readers this often (packets), and whenever a read returns empty. */
+        private static final int PUBLISH_EVERY = 256;
+
         final CaptureTarget target;
         final int id;
         final PcapHandle handle;
+        final PcapReader reader;
+        final PacketDecoder decoder;
         final int linkType;
         final Thread thread;
-        volatile boolean stopRequested;
+        volatile boolean finishRequested;
         volatile boolean filterPending;
         volatile String pendingFilter;
         volatile String error;
 
-        // capture thread only; published through the volatile copies after each dispatch
-        long received, bytes, handoffDrops;
-        volatile long vReceived, vBytes, vHandoffDrops;
-        // feeder thread only (single writer: lazySet)
-        final AtomicLong published = new AtomicLong(), ringDrops = new AtomicLong(), truncated = new AtomicLong();
+        // capture thread only; published through the volatile copies
+        long received, bytes, published, ringDrops, truncated;
+        volatile long vReceived, vBytes, vPublished, vRingDrops, vTruncated;
         volatile long psRecv, psDrop, psIfDrop;
         long lastStatsNanos;
 
-        Worker(CaptureTarget target, int id, PcapHandle handle) {
+        Worker(CaptureTarget target, int id, Opened opened) {
             this.target = target;
             this.id = id;
-            this.handle = handle;
+            this.handle = opened.handle();
+            this.reader = new PcapReader(opened.pcap(), opened.nanoTimestamps());
+            this.decoder = new PacketDecoder(decoderConfig);
             this.linkType = handle.getDlt().value();
             this.thread = new Thread(this, "crowsnest-capture-" + target.name());
             this.thread.setDaemon(true);
         }
 
-        void requestStop() {
-            stopRequested = true;
+        /** Ends the capture thread: it returns from its read and stops. */
+        void finish() {
+            finishRequested = true;
             wake();
         }
 
@@ -507,16 +454,20 @@ public final class LiveCapture implements AutoCloseable {
         @Override
         public void run() {
             try {
-                while (!stopRequested) {
+                int sincePublish = 0;
+                while (!finishRequested) {
                     if (filterPending) {
                         filterPending = false;
                         applyFilter(pendingFilter);
                     }
-                    try {
-                        handle.dispatch(options.batch(), this);
-                    } catch (InterruptedException e) {
-                        // breakLoop(): the loop re-checks stopRequested and filterPending
+                    if (reader.next() == PcapDirect.PACKET) {
+                        onPacket();
+                        if (++sincePublish < PUBLISH_EVERY) {
+                            continue;
+                        }
                     }
+                    // breakLoop (the loop re-checks its flags), the read timeout, or every 256 packets
+                    sincePublish = 0;
                     publishCounters();
                     long now = System.nanoTime();
                     if (now - lastStatsNanos > 1_000_000_000L) {
@@ -524,8 +475,8 @@ public final class LiveCapture implements AutoCloseable {
                         pollStats();
                     }
                 }
-            } catch (PcapNativeException | NotOpenException | RuntimeException e) {
-                if (!stopRequested) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                if (!finishRequested) {
                     error = PcapErrors.describe(target.name(), e);
                     log.accept(error);
                 }
@@ -533,6 +484,40 @@ public final class LiveCapture implements AutoCloseable {
                 publishCounters();
                 pollStats();
                 handle.close();
+            }
+        }
+
+        /** The packet {@link #reader} just read: into a ring slot, decoded, published. */
+        private void onPacket() {
+            received++;
+            bytes += reader.capturedLength;
+            long seq = ring.tryClaim();
+            if (seq < 0) {
+                ringDrops++;
+                return;
+            }
+            Packet p = ring.slot(seq);
+            try {
+                int n = reader.copyTo(p.data, p.data.length);
+                if (reader.capturedLength > n) {
+                    truncated++;
+                }
+                p.length = n;
+                p.wireLength = reader.wireLength;
+                p.tsSeconds = reader.tsSeconds;
+                p.tsNanos = reader.tsNanos;
+                p.linkType = linkType;
+                p.interfaceId = id;
+                p.sourceId = id;
+                p.pcapCount = arrivals.incrementAndGet();
+                decoder.decode(p);
+            } catch (RuntimeException | Error e) {
+                p.length = 0; // a claimed slot must be published (other producers wait behind it): empty
+                p.resetDecoded();
+                throw e;
+            } finally {
+                ring.publish(seq);
+                published++;
             }
         }
 
@@ -559,51 +544,14 @@ public final class LiveCapture implements AutoCloseable {
         private void publishCounters() {
             vReceived = received;
             vBytes = bytes;
-            vHandoffDrops = handoffDrops;
+            vPublished = published;
+            vRingDrops = ringDrops;
+            vTruncated = truncated;
         }
 
         InterfaceStats snapshot() {
-            return new InterfaceStats(target.name(), id, vReceived, vBytes, published.get(),
-                    vHandoffDrops + ringDrops.get(), truncated.get(), psRecv, psDrop, psIfDrop,
-                    thread.isAlive(), error);
-        }
-
-        @Override
-        public void gotPacket(byte[] raw) {
-            // pcap4j swallows anything thrown here: never let it escape unnoticed
-            try {
-                received++;
-                bytes += raw.length;
-                long seq;
-                try {
-                    seq = handoff.tryNext();
-                } catch (InsufficientCapacityException e) {
-                    handoffDrops++;
-                    return;
-                }
-                Handoff h = handoff.get(seq);
-                try {
-                    Timestamp ts = handle.getTimestamp();
-                    Integer orig = handle.getOriginalLength();
-                    if (ts != null) {
-                        h.tsSeconds = Math.floorDiv(ts.getTime(), 1000L);
-                        h.tsNanos = ts.getNanos();
-                    } else {
-                        long now = System.currentTimeMillis();
-                        h.tsSeconds = now / 1000;
-                        h.tsNanos = (int) (now % 1000) * 1_000_000;
-                    }
-                    h.wireLength = orig != null ? orig : raw.length;
-                    h.raw = raw;
-                    h.from = this;
-                } finally {
-                    handoff.publish(seq);
-                }
-            } catch (Throwable t) {
-                error = "capture on " + target.name() + ": " + t;
-                stopRequested = true;
-                wake();
-            }
+            return new InterfaceStats(target.name(), id, vReceived, vBytes, vPublished, vRingDrops, vTruncated,
+                    psRecv, psDrop, psIfDrop, thread.isAlive(), error);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.crowsnest.capture.ring;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -13,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 import com.lmax.disruptor.TimeoutException;
 
 /**
- * The ring that hands packets from one packet source to the detection workers: an LMAX
+ * The ring that hands packets from the packet source to the detection workers: an LMAX
  * Disruptor over pre-allocated {@link Packet} slots. The source copies each packet's bytes
  * straight into a claimed slot, decodes it there and publishes it; every worker sees every
  * slot and handles only the packets whose flow hash maps to it (see {@link WorkerSelector}).
+ * Replay has one producer thread (a single-producer ring, no CAS per claim); live capture has one
+ * per interface plus the clock tick, so it asks for a multi-producer ring
+ * ({@link #PacketRing(int, int, List, ThreadFactory, WaitStrategy, java.io.PrintStream, boolean)}).
  *
  * <p>Memory ordering: the Disruptor's sequence barrier gives the handoff its happens-before
  * edge. {@link #publish(long)} is a store-release of the producer cursor after all the writes
@@ -29,6 +33,7 @@ public final class PacketRing {
     private final Disruptor<Packet> disruptor;
     private final RingBuffer<Packet> ring;
     private final CountingExceptionHandler<Packet> errors;
+    private final boolean multiProducer;
 
     /**
      * @param size         number of slots, a power of two
@@ -49,11 +54,23 @@ public final class PacketRing {
     @SuppressWarnings("unchecked")
     public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
                       ThreadFactory threadFactory, WaitStrategy waitStrategy, java.io.PrintStream err) {
+        this(size, slotCapacity, workers, threadFactory, waitStrategy, err, false);
+    }
+
+    /**
+     * @param multiProducer several threads claim and publish concurrently (live capture: one
+     *                      capture thread per interface); false: exactly one producer thread
+     */
+    @SuppressWarnings("unchecked")
+    public PacketRing(int size, int slotCapacity, List<? extends EventHandler<Packet>> workers,
+                      ThreadFactory threadFactory, WaitStrategy waitStrategy, java.io.PrintStream err,
+                      boolean multiProducer) {
         if (Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("ring size must be a power of two, got " + size);
         }
         this.disruptor = new Disruptor<>(() -> new Packet(slotCapacity), size, threadFactory,
-                ProducerType.SINGLE, waitStrategy);
+                multiProducer ? ProducerType.MULTI : ProducerType.SINGLE, waitStrategy);
+        this.multiProducer = multiProducer;
         this.errors = new CountingExceptionHandler<>("detection worker", err);
         this.disruptor.setDefaultExceptionHandler(errors);
         StartedHandlers<Packet> gated = new StartedHandlers<>(workers);
@@ -86,9 +103,24 @@ public final class PacketRing {
         ring.publish(lo, hi);
     }
 
-    /** Claims the next slot if one is free, else returns -1 (live capture counts that as a ring drop). */
+    /** Several threads may claim and publish (see the constructor). */
+    public boolean multiProducer() {
+        return multiProducer;
+    }
+
+    /**
+     * Claims the next slot if one is free, else returns -1 (live capture counts that as a ring
+     * drop). Any producer thread of a multi-producer ring; the producer thread otherwise.
+     */
     public long tryClaim() {
-        return ring.hasAvailableCapacity(1) ? ring.next() : -1;
+        if (!multiProducer) {
+            return ring.hasAvailableCapacity(1) ? ring.next() : -1;
+        }
+        try {
+            return ring.tryNext(); // a CAS; the exception is a preallocated singleton
+        } catch (InsufficientCapacityException e) {
+            return -1;
+        }
     }
 
     public Packet slot(long sequence) {

@@ -104,6 +104,7 @@ public final class LiveRunner {
         settings.workers = options.workers;
         settings.ringSize = options.ringSize;
         settings.slotCapacity = options.slotCapacity;
+        settings.multiProducer = true; // one capture thread per interface, plus the clock tick
         settings.maxFlowsPerWorker = options.maxFlowsPerWorker;
         settings.streamDepth = options.streamDepth;
         settings.streamMemcap = options.streamMemcap;

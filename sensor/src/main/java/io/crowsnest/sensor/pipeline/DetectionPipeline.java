@@ -31,6 +31,8 @@ public final class DetectionPipeline {
         public int workers = 1;
         public int ringSize = 1024;
         public int slotCapacity = 65_536 + 256;
+        /** Several source threads publish (live capture: one per interface); false: one (replay). */
+        public boolean multiProducer;
         public int maxFlowsPerWorker = 65_536;
         public boolean midstream;
         public int alertRingSize = 4096;
@@ -100,7 +102,8 @@ public final class DetectionPipeline {
         }
         List<EventHandler<Packet>> consumers = new ArrayList<>(workers);
         consumers.addAll(extraConsumers);
-        this.ring = new PacketRing(s.ringSize, s.slotCapacity, consumers, threads("crowsnest-worker"), waitStrategy, err);
+        this.ring = new PacketRing(s.ringSize, s.slotCapacity, consumers, threads("crowsnest-worker"), waitStrategy, err,
+                s.multiProducer);
     }
 
     /** The engine new batches are inspected with. */
