@@ -8,7 +8,10 @@ package io.crowsnest.capture.live;
  * @param received      packets handed to Crowsnest by libpcap
  * @param bytes         captured bytes handed to Crowsnest
  * @param published     packets put in the ring (received minus ring drops)
- * @param ringDrops     packets dropped because the ring was full (dropped by Crowsnest)
+ * @param ringDrops     packets read but never published (dropped by Crowsnest): the ring was full
+ *                      when the capture was stopped
+ * @param ringFullWaits times the capture thread found the packet ring full and waited for the
+ *                      workers (the kernel buffer absorbs the burst; a loss shows as kernel drops)
  * @param truncated     packets longer than a ring slot (truncated, still published)
  * @param pcapReceived  libpcap {@code ps_recv}
  * @param kernelDrops   libpcap {@code ps_drop}: dropped because the kernel buffer was full
@@ -17,6 +20,6 @@ package io.crowsnest.capture.live;
  * @param error         one-line reason the capture ended on its own (interface vanished …), or null
  */
 public record InterfaceStats(String name, int interfaceId, long received, long bytes, long published,
-                             long ringDrops, long truncated, long pcapReceived, long kernelDrops,
+                             long ringDrops, long ringFullWaits, long truncated, long pcapReceived, long kernelDrops,
                              long ifDrops, boolean active, String error) {
 }

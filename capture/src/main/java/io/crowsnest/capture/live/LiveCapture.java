@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -31,8 +32,11 @@ import org.pcap4j.core.PcapStat;
  * produce), copies the bytes from libpcap's buffer straight into the slot, sets the capture fields
  * ({@code linkType} from the handle's datalink, {@code interfaceId} and {@code sourceId} = the
  * interface's id, timestamps, {@code wireLength}, {@code pcapCount} = global arrival index),
- * decodes the slot with its own {@link PacketDecoder} and publishes it. A full packet ring is a
- * counted <em>ring drop</em> (dropped by Crowsnest), never back-pressure on the kernel buffer.
+ * decodes the slot with its own {@link PacketDecoder} and publishes it. When the packet ring is
+ * full the capture thread waits for the workers (counted as a <em>ring-full wait</em>): the
+ * kernel buffer, ~100k packets, absorbs a worker stall (preemption, GC) that would overflow the
+ * ring's few thousand slots; sustained overload then shows as kernel drops. Only a packet still
+ * waiting when the capture stops is a <em>ring drop</em> (dropped by Crowsnest).
  *
  * <p><b>Kernel buffer.</b> Handles are opened <em>without</em> immediate mode, which makes
  * libpcap use TPACKET_V3: variable-length packets packed into 256 KiB blocks, so the kernel buffer
@@ -51,7 +55,7 @@ import org.pcap4j.core.PcapStat;
  * that vanishes ends its thread on its own (its stats keep the reason); the
  * {@link InterfaceWatcher} then reports it removed.
  *
- * <p><b>Counters.</b> Per interface: received, ring drops, truncations (written by the capture
+ * <p><b>Counters.</b> Per interface: received, ring drops, ring-full waits, truncations (written by the capture
  * thread, published to readers every 256 packets and whenever the read returns without a packet),
  * and libpcap's {@code ps_recv}/{@code ps_drop}/{@code ps_ifdrop} (polled by the capture thread at
  * most once a second, and once more when the capture ends) — see {@link #stats()}.
@@ -407,6 +411,8 @@ public final class LiveCapture implements AutoCloseable {
     private final class Worker implements Runnable {
         /** Counters are published to readers this often (packets), and whenever a read returns empty. */
         private static final int PUBLISH_EVERY = 256;
+        /** How long a capture thread sleeps between looks at a full ring (the kernel buffers meanwhile). */
+        private static final long RING_FULL_PAUSE_NANOS = 20_000;
 
         final CaptureTarget target;
         final int id;
@@ -421,8 +427,8 @@ public final class LiveCapture implements AutoCloseable {
         volatile String error;
 
         // capture thread only; published through the volatile copies
-        long received, bytes, published, ringDrops, truncated;
-        volatile long vReceived, vBytes, vPublished, vRingDrops, vTruncated;
+        long received, bytes, published, ringDrops, truncated, ringFullWaits;
+        volatile long vReceived, vBytes, vPublished, vRingDrops, vTruncated, vRingFullWaits;
         volatile long psRecv, psDrop, psIfDrop;
         long lastStatsNanos;
 
@@ -492,7 +498,7 @@ public final class LiveCapture implements AutoCloseable {
             received++;
             bytes += reader.capturedLength;
             long seq = ring.tryClaim();
-            if (seq < 0) {
+            if (seq < 0 && (seq = awaitSlot()) < 0) {
                 ringDrops++;
                 return;
             }
@@ -521,6 +527,24 @@ public final class LiveCapture implements AutoCloseable {
             }
         }
 
+        /**
+         * Back-pressure: waits for the workers to free a slot instead of dropping the packet, so a
+         * worker stall (preempted, GC, a slow packet) fills the kernel buffer — ~100k packets — and
+         * not the ring of a few thousand slots. Returns -1 only when the capture is finishing.
+         */
+        private long awaitSlot() {
+            ringFullWaits++;
+            publishCounters(); // readers see the wait while it lasts
+            while (!finishRequested) {
+                LockSupport.parkNanos(RING_FULL_PAUSE_NANOS);
+                long seq = ring.tryClaim();
+                if (seq >= 0) {
+                    return seq;
+                }
+            }
+            return -1;
+        }
+
         private void applyFilter(String f) {
             try {
                 handle.setFilter(f == null ? "" : f, BpfProgram.BpfCompileMode.OPTIMIZE);
@@ -547,10 +571,11 @@ public final class LiveCapture implements AutoCloseable {
             vPublished = published;
             vRingDrops = ringDrops;
             vTruncated = truncated;
+            vRingFullWaits = ringFullWaits;
         }
 
         InterfaceStats snapshot() {
-            return new InterfaceStats(target.name(), id, vReceived, vBytes, vPublished, vRingDrops, vTruncated,
+            return new InterfaceStats(target.name(), id, vReceived, vBytes, vPublished, vRingDrops, vRingFullWaits, vTruncated,
                     psRecv, psDrop, psIfDrop, thread.isAlive(), error);
         }
     }

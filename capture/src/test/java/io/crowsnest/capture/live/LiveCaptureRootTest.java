@@ -59,6 +59,7 @@ class LiveCaptureRootTest {
 
     final java.util.Queue<Seen> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final AtomicLong slots = new AtomicLong();
+    volatile java.util.concurrent.CountDownLatch hold;
     final List<String> log = new CopyOnWriteArrayList<>();
     PacketRing ring;
     LiveCapture capture;
@@ -154,7 +155,12 @@ class LiveCaptureRootTest {
     void startRing() {
         slots.set(0);
         seen.clear();
+        hold = null;
         EventHandler<Packet> worker = (p, seq, end) -> {
+            java.util.concurrent.CountDownLatch h = hold;
+            if (h != null) {
+                h.await(30, TimeUnit.SECONDS); // a stalled worker (see fullRingPushesBackIntoTheKernelBuffer)
+            }
             slots.incrementAndGet();
             if (p.length > 0 && p.ipVersion == 4) {
                 seen.add(new Seen(p.srcLo, p.dstLo, p.ipProto, p.icmpType, p.icmpSeq, p.interfaceId, p.linkType,
@@ -339,6 +345,30 @@ class LiveCaptureRootTest {
         assertEquals(st.received(), st.published() + st.ringDrops());
         assertTrue(st.received() + st.kernelDrops() >= 40000, st.toString());
         assertEquals(st.published(), slots.get(), "every published slot reached the worker");
+    }
+
+    @Test
+    void fullRingPushesBackIntoTheKernelBuffer() throws Exception {
+        capture = new LiveCapture(ring, DecoderConfig.defaults(), LiveCapture.Options.defaults(), log::add);
+        capture.add(new CaptureTarget("cn-tbr0", CaptureTarget.Role.BRIDGE, true, null, "stalled worker"));
+        Thread.sleep(300);
+        // the worker stalls while 12000 packets arrive: three times the ring's 4096 slots
+        java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(1);
+        hold = stall;
+        sh("ip netns exec cn-tpod1 ping -q -f -c 6000 -W 1 10.250.1.11 >/dev/null");
+        InterfaceStats during = capture.stats().get(0);
+        stall.countDown();
+        hold = null;
+        settle(12000);
+        assertTrue(capture.stop());
+        InterfaceStats st = capture.stats().get(0);
+        System.out.println("[live] stalled worker: during " + during + "; after " + st);
+        assertTrue(during.ringFullWaits() > 0, "the capture thread waited on the full ring: " + during);
+        assertTrue(during.received() < 12000, "and stopped reading meanwhile: " + during);
+        assertEquals(12000, st.received(), "the kernel buffer held the rest: " + st);
+        assertEquals(0, st.kernelDrops(), st.toString());
+        assertEquals(0, st.ringDrops(), st.toString());
+        assertEquals(12000, slots.get(), "every packet reached the worker");
     }
 
     @Test

@@ -28,7 +28,8 @@ final class LiveStats {
               .append(" rx ").append(s.received())
               .append(" kernel_drop ").append(s.kernelDrops())
               .append(" if_drop ").append(s.ifDrops())
-              .append(" ring_drop ").append(s.ringDrops());
+              .append(" ring_drop ").append(s.ringDrops())
+              .append(" ring_full ").append(s.ringFullWaits());
             if (!s.active()) {
                 sb.append(" (stopped").append(s.error() != null ? ": " + s.error() : "").append(')');
             }
@@ -59,6 +60,7 @@ final class LiveStats {
                 g.writeNumberField("kernel_drops", s.kernelDrops());
                 g.writeNumberField("if_drops", s.ifDrops());
                 g.writeNumberField("ring_drops", s.ringDrops());
+                g.writeNumberField("ring_full_waits", s.ringFullWaits());
                 g.writeNumberField("truncated", s.truncated());
                 g.writeBooleanField("active", s.active());
                 if (s.error() != null) {

@@ -99,6 +99,8 @@ public final class SensorMetrics {
         counter("crowsnest_interface_drops", "Packets lost, by where", name, "kernel", InterfaceStats::kernelDrops);
         counter("crowsnest_interface_drops", "Packets lost, by where", name, "interface", InterfaceStats::ifDrops);
         counter("crowsnest_interface_drops", "Packets lost, by where", name, "ring", InterfaceStats::ringDrops);
+        counter("crowsnest_interface_ring_full", "Times the capture found the packet ring full and waited for the workers",
+                name, null, InterfaceStats::ringFullWaits);
     }
 
     private void counter(String metric, String help, String iface, String reason,

@@ -257,7 +257,7 @@ public final class ReplayRunner {
         }
         io.crowsnest.sensor.metrics.SensorMetrics metrics = new io.crowsnest.sensor.metrics.SensorMetrics(
                 () -> List.of(new io.crowsnest.capture.live.InterfaceStats("replay", 0, progressPackets, progressBytes,
-                        progressPackets, 0, 0, progressPackets, 0, 0, replaying, null)),
+                        progressPackets, 0, 0, 0, progressPackets, 0, 0, replaying, null)),
                 () -> pipeline.alerts().alerts(), () -> pipeline.ring().occupancy(), result.rulesLoaded,
                 result.rulesTotal - result.rulesLoaded);
         String hash = engine.rulesetHash();
