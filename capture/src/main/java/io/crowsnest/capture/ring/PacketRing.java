@@ -132,6 +132,16 @@ public final class PacketRing {
         ring.publish(sequence);
     }
 
+    /** Number of slots. */
+    public int size() {
+        return ring.getBufferSize();
+    }
+
+    /** Slots free right now (claimable without waiting). */
+    public long freeSlots() {
+        return ring.remainingCapacity();
+    }
+
     /** Slots currently filled and not yet consumed by the slowest worker. */
     public long occupancy() {
         return ring.getBufferSize() - ring.remainingCapacity();
