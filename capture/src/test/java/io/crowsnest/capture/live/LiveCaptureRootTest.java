@@ -350,7 +350,8 @@ class LiveCaptureRootTest {
     @Test
     void fullRingPushesBackIntoTheKernelBuffer() throws Exception {
         capture = new LiveCapture(ring, DecoderConfig.defaults(), LiveCapture.Options.defaults(), log::add);
-        capture.add(new CaptureTarget("cn-tbr0", CaptureTarget.Role.BRIDGE, true, null, "stalled worker"));
+        // icmp only: an ARP refresh must not change the counts
+        capture.add(new CaptureTarget("cn-tbr0", CaptureTarget.Role.BRIDGE, true, "icmp", "stalled worker"));
         Thread.sleep(300);
         // the worker stalls while 12000 packets arrive: three times the ring's 4096 slots
         java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(1);
@@ -399,7 +400,7 @@ class LiveCaptureRootTest {
         // stop() must wait for the last, partly filled block instead of breaking the loop at once
         capture = new LiveCapture(ring, DecoderConfig.defaults(), LiveCapture.Options.defaults().withTimeoutMillis(200),
                 log::add);
-        capture.add(new CaptureTarget("cn-tbr0", CaptureTarget.Role.BRIDGE, true, null, "stop"));
+        capture.add(new CaptureTarget("cn-tbr0", CaptureTarget.Role.BRIDGE, true, "icmp", "stop"));
         Thread.sleep(300);
         sh("ip netns exec cn-tpod1 ping -q -c 3 -i 0.002 -W 1 10.250.1.11 >/dev/null");
         long t0 = System.nanoTime();
