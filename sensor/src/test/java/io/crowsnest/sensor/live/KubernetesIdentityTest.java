@@ -122,7 +122,13 @@ class KubernetesIdentityTest {
                 assertTrue(reports.isEmpty(), reports.toString());
             }
         } finally {
-            server.destroy();
+            try {
+                server.destroy();
+            } catch (IllegalStateException e) {
+                // the mock web server sometimes times out closing a watch connection the client just dropped
+                // (seen in CI after the assertions had passed, as in KubernetesSourceTest): cleanup, not behaviour
+                System.err.println("KubernetesIdentityTest: " + e.getMessage() + " (" + e.getCause() + ")");
+            }
         }
     }
 }
