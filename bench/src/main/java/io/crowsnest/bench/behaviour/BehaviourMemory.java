@@ -29,16 +29,7 @@ public final class BehaviourMemory {
     }
 
     static long used() {
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return io.crowsnest.bench.memory.RetainedHeap.bytes();
     }
 
     static FlowRecord flow(long t, String c, String s, int port, SplittableRandom rnd) {

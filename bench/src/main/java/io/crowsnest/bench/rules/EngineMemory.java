@@ -27,16 +27,7 @@ public final class EngineMemory {
     }
 
     static long used() {
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+        return io.crowsnest.bench.memory.RetainedHeap.bytes();
     }
 
     public static void main(String[] args) throws Exception {
