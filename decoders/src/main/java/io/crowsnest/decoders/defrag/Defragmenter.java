@@ -16,28 +16,32 @@ import io.crowsnest.decoders.Packet;
  * Source and destination address, IP identification, protocol (IPv4 protocol; IPv6: the fragment
  * header's next header), IP version, and, as for flows, the first VLAN id and the tunnel id.
  *
- * <h2>Overlaps: Suricata's default policy, {@code bsd}</h2>
- * For every byte of the datagram the data comes from the fragment, among those covering it, that
- * was sent with the <em>lowest offset</em>; between fragments sent with the same offset the one
- * that arrived <em>first</em> wins. So a new fragment's bytes that overlap a held fragment are
- * taken from the held one, except where the new fragment starts before it: there the new
- * fragment's bytes replace the held one's. This is the BSD row of Novak's "Target-Based
- * Fragmentation Reassembly" and reproduces Suricata's {@code DefragSturgesNovakBsdTest} byte for
- * byte ({@code DefragmenterTest#sturgesNovakBsd}). Implemented by trimming: bytes of a new fragment
- * already covered by a fragment sent at a lower or equal offset are never stored (an exact
- * duplicate stores nothing); the rest is stored with its original offset as precedence, and the
- * datagram is written lowest-precedence first so that the winners are written last. Like
- * Suricata, any overlap (exact duplicates included) raises {@code decoder.ipv4.frag_overlap} /
- * {@code decoder.ipv6.frag_overlap} on the fragment. The datagram ends where the first fragment
- * without MF ends; bytes of other fragments past that end are ignored, and a later fragment without
- * MF that claims another end is ignored (Suricata also lets the first "last" fragment decide).
+ * <h2>Overlaps: Suricata's policies</h2>
+ * Each datagram gets an overlap policy when its first fragment arrives: the one of the most
+ * specific {@link HostPolicies host-policy} block holding its destination, else the configured
+ * default ({@code bsd}, as Suricata). The policies — first, last, bsd, bsd-right, linux, windows,
+ * solaris — are applied as Suricata's {@code DefragInsertFrag} (7.x, after its 2024 overlap fixes)
+ * applies them, rule for rule and quirk for quirk, so that Crowsnest sees the datagram Suricata
+ * sees: fragments are held sorted by (offset, arrival); a new fragment is checked against the held
+ * ones from the last that starts before it; the policy may drop the new fragment, trim its front,
+ * hide the front of a held one ({@code ltrim}) or remove a held one it replaces; when the datagram
+ * is complete the held fragments are copied in order, each over those before it
+ * ({@link #rebuild}). {@code bsd-right} has no rule in Suricata (it is mapped but never
+ * implemented): nothing is trimmed, later offsets overwrite. Suricata's unit tests, the
+ * Sturges–Novak tests for every policy among them, are ported in {@code SuricataDefragTest}. Any
+ * overlap with a held fragment the walk looks at raises {@code decoder.ipv4.frag_overlap} /
+ * {@code decoder.ipv6.frag_overlap} on the fragment, as in Suricata (exact duplicates included).
+ * As there, a fragment without MF marks the datagram as seen-last; it is rebuilt once the held
+ * fragments start at 0 and have no hole, and ends with the first fragment without MF (fragments at
+ * that same offset included).
  *
  * <h2>What is not taken</h2>
  * A fragment whose IPv4 header checksum was validated and found bad (the host drops it, so it must
  * not shape what we reassemble; Suricata does not validate in the decoder and would take it); a
  * truncated capture of a fragment; an empty one; one that would end past 65,535 bytes
  * ({@code frag_pkt_too_large}); an IPv6 non-last fragment whose length is not a multiple of 8
- * ({@code decoder.ipv6.frag_invalid_length}).
+ * ({@code decoder.ipv6.frag_invalid_length}). When the policy hid every fragment at offset 0 there
+ * is no header to rebuild on and the datagram is dropped (Suricata would emit a packet without one).
  *
  * <h2>Limits (never unbounded)</h2>
  * Timeouts run by packet time: a datagram whose last fragment is older than the timeout is dropped
@@ -45,7 +49,11 @@ import io.crowsnest.decoders.Packet;
  * recently used ({@code defrag.max_trackers_reached}). Memory — store buffers in use or pooled and
  * tracker bookkeeping — stays under the memcap: to make room, pooled buffers are let go, then the
  * least recently used datagram is dropped ({@code defrag.memcap_reached}); a fragment that still
- * does not fit is dropped ({@code frag_ignored}). {@code maxFragments} fragments per datagram: one
+ * does not fit is dropped ({@code frag_ignored}). A datagram's held bytes live in one store buffer
+ * of at most 128 KiB: when it is full, the bytes of fragments the policy removed are compacted
+ * away; if the held fragments still overlap by more than that, the new fragment is dropped
+ * ({@code frag_ignored}; Suricata, storing each fragment apart, would take it while under its
+ * memcap). {@code maxFragments} fragments per datagram: one
  * more drops the datagram ({@code defrag.too_many_fragments}). A first fragment too short for the
  * transport header raises {@code defrag.ipv4.tiny_fragment} (not in Suricata) and is still used.
  *
@@ -77,8 +85,8 @@ public final class Defragmenter {
     /** Tracker bookkeeping bytes (objects and metadata arrays) counted against the memcap. */
     private long trackerBytes;
 
-    // coverage check scratch, sized to maxFragments on first use
-    private int[] scratchStart, scratchEnd;
+    /** Store compaction scratch (fragment indices), sized to maxFragments on first use. */
+    private int[] scratchOrder;
 
     public Defragmenter(DefragConfig config, DecodeContext ctx) {
         this.config = config;
@@ -171,54 +179,170 @@ public final class Defragmenter {
             return false;
         }
         int fragEnd = off + len;
-        if (off == 0 && t.hdrPos < 0 && tiny(p, v4, dataOff, dataEnd)) {
+        if (off == 0 && (t.count == 0 || t.off[0] != 0) && tiny(p, v4, dataOff, dataEnd)) {
             ctx.event(p, v4 ? DecoderEvent.IPV4_TINY_FRAGMENT : DecoderEvent.IPV6_TINY_FRAGMENT);
         }
 
-        // BSD: bytes covered by a fragment sent at a lower or equal offset are that fragment's.
-        boolean overlap = false;
-        int shadowEnd = off;
-        for (int i = 0; i < t.count; i++) {
-            if (t.rank[i] < fragEnd && off < t.end[i]) {
-                overlap = true;
-            }
-            if (t.rank[i] <= off && t.end[i] > shadowEnd) {
-                shadowEnd = t.end[i];
-            }
-        }
-        if (overlap) {
+        int ltrim = t.count == 0 ? 0 : overlaps(t, off, fragEnd);
+        if (overlapSeen) {
             ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_OVERLAP : DecoderEvent.IPV6_FRAG_OVERLAP);
         }
-        if (!more) {
-            if (t.lastEnd < 0) {
-                t.lastEnd = fragEnd;
-            } else if (t.lastEnd != fragEnd) {
-                p.fragmentHeld = true; // a second "last" fragment: swallowed, the first one decided
-                return false;
-            }
-        }
-        if (shadowEnd < fragEnd) {
-            boolean header = off == 0 && t.hdrPos < 0;
-            int hdrLen = header ? dataOff - l3 - (v4 ? 0 : 8) : 0;
-            int need = hdrLen + (fragEnd - shadowEnd);
-            if (!ensureStore(t, need) || !ensureSlots(t)) {
-                ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_IGNORED : DecoderEvent.IPV6_FRAG_IGNORED);
-                return false;
-            }
-            if (header) {
-                storeHeader(t, p, v4, hdrLen);
-            }
-            int from = dataOff + (shadowEnd - off);
-            int n = fragEnd - shadowEnd;
-            System.arraycopy(d, from, t.store, t.storeUsed, n);
-            t.insert(off, shadowEnd, fragEnd, t.storeUsed);
-            t.storeUsed += n;
-        }
         p.fragmentHeld = true;
-        if (t.lastEnd >= 0 && t.hdrPos >= 0 && complete(t)) {
+        if (ltrim < 0 || ltrim >= len) {
+            return false; // the policy keeps the held bytes: nothing of this fragment is used
+        }
+        int hdrLen = off == 0 && ltrim == 0 ? (v4 ? dataOff - l3 : dataOff - 8 - l3) : 0;
+        int n = len - ltrim;
+        if (!ensureStore(t, hdrLen + n) || !ensureSlots(t)) {
+            ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_IGNORED : DecoderEvent.IPV6_FRAG_IGNORED);
+            return false;
+        }
+        int hdrPos = -1;
+        if (hdrLen > 0) {
+            hdrPos = storeHeader(t, p, v4, hdrLen);
+        }
+        System.arraycopy(d, dataOff + ltrim, t.store, t.storeUsed, n);
+        t.insert(off + ltrim, n, more, t.storeUsed, hdrPos, hdrLen);
+        t.storeUsed += n;
+        if (!more) {
+            t.seenLast = true;
+        }
+        if (t.seenLast) {
             return rebuild(p, t, v4);
         }
         return false;
+    }
+
+    /** Set by {@link #overlaps}: the new fragment overlapped a held one (Suricata's {@code overlap}). */
+    private boolean overlapSeen;
+
+    /**
+     * Suricata's {@code DefragInsertFrag} overlap walk, rule for rule, for a new fragment
+     * [{@code fo}, {@code fe}) against the held ones under the tracker's policy. It may hide the
+     * front of held fragments (their {@code ltrim}) or remove one that the new fragment replaces.
+     * Returns how many leading bytes of the new fragment to drop, or -1 to drop it whole.
+     *
+     * <p>As in Suricata the walk starts at the last held fragment that starts before {@code fo}
+     * (or at the first held fragment when none starts at or after {@code fo}) and stops at the
+     * first held fragment the policy acts on; the overlap event looks only at those visited.
+     */
+    private int overlaps(DefragTracker t, int fo, int fe) {
+        overlapSeen = false;
+        int ltrim = 0;
+        int[] off = t.off;
+        int[] len = t.len;
+        int[] lt = t.ltrim;
+        int pi = t.firstAtOrAfter(fo);
+        if (pi == t.count) {
+            pi = 0;
+        } else if (pi > 0) {
+            pi--;
+        }
+        DefragPolicy policy = t.policy;
+        for (; pi < t.count; pi++) {
+            int ni = pi + 1 < t.count ? pi + 1 : -1;
+            int po = off[pi];
+            int pe = po + len[pi];
+            if (fo < pe && po < fe) {
+                overlapSeen = true;
+            }
+            boolean insert = false;
+            boolean skipPrev = false;
+            switch (policy) {
+                case BSD:
+                    if (fo < pe) {
+                        if (po <= fo) {
+                            if (pe > fe) {
+                                return -1; // inside the held one: it is preferred
+                            }
+                            ltrim = pe - fo;
+                            if (ni >= 0 && fe > off[ni]) {
+                                lt[ni] = fe - off[ni];
+                            }
+                            insert = true;
+                            break;
+                        }
+                        // starts before the held one: its front gives way (DefragBsdSubsequentOverlapsStartOfOriginal)
+                        if (fo <= po && fe > po + lt[pi]) {
+                            int prevLtrim = fe - po;
+                            if (prevLtrim > lt[pi]) {
+                                lt[pi] = prevLtrim;
+                            }
+                        }
+                        if (ni >= 0 && fe > off[ni]) {
+                            lt[ni] = fe - off[ni];
+                        }
+                        insert = true;
+                    }
+                    break;
+                case LINUX:
+                    if (po + lt[pi] < fo + ltrim && pe > fo + ltrim) {
+                        ltrim += pe - fo; // Suricata adds to, not sets, the trim
+                    }
+                    if (fo + ltrim < po + lt[pi] && fe > po + lt[pi]) {
+                        lt[pi] += fe - (po + lt[pi]);
+                        insert = true;
+                    } else if (fo + ltrim <= po + lt[pi] && fe >= pe) {
+                        skipPrev = true;
+                        insert = true;
+                    }
+                    break;
+                case WINDOWS:
+                    if (fo + ltrim >= po + ltrim && fe <= pe) {
+                        return -1;
+                    }
+                    if (fo + ltrim < po + ltrim && fe > pe) {
+                        skipPrev = true;
+                        insert = true;
+                    } else if (fo + ltrim > po + lt[pi] && fo + ltrim < pe) {
+                        ltrim += pe - fo;
+                        insert = true;
+                    } else if (fo + ltrim == po + ltrim && fe > pe) {
+                        ltrim += pe - fo;
+                        insert = true;
+                    }
+                    break;
+                case SOLARIS:
+                    if (fo < pe) {
+                        if (fo >= po) {
+                            ltrim = pe - fo;
+                        }
+                        if (fo < po && fe >= pe) {
+                            skipPrev = true;
+                        }
+                        insert = true;
+                    }
+                    break;
+                case FIRST:
+                    if (fo >= po && fe <= pe) {
+                        return -1;
+                    }
+                    if (fo < po) {
+                        insert = true;
+                    } else if (fo < pe) {
+                        ltrim = pe - fo;
+                        insert = true;
+                    }
+                    break;
+                case LAST:
+                    if (fo <= po) {
+                        if (fe > po) {
+                            lt[pi] = fe - po;
+                        }
+                        insert = true;
+                    }
+                    break;
+                default: // BSD_RIGHT: Suricata has no rule; every fragment is kept whole
+                    break;
+            }
+            if (insert) {
+                if (skipPrev || lt[pi] >= len[pi]) {
+                    t.remove(pi); // wholly replaced: forgotten now, as Suricata returns it to the pool
+                }
+                break;
+            }
+        }
+        return ltrim;
     }
 
     /** The first fragment lacks (part of) the transport header: RFC 1858 / RFC 7112. */
@@ -248,16 +372,18 @@ public final class Defragmenter {
         return dataEnd - l4 < need;
     }
 
-    /** Copies the first fragment's IP header (IPv6: without the fragment header) into the store. */
-    private static void storeHeader(DefragTracker t, Packet p, boolean v4, int hdrLen) {
+    /**
+     * Copies an offset-0 fragment's IP header (IPv6: with the unfragmentable part, without the
+     * fragment header) into the store and returns where. IPv6: the next-header byte that named the
+     * fragment header is set, in the copy, to what followed it (Suricata patches its copy the same way).
+     */
+    private static int storeHeader(DefragTracker t, Packet p, boolean v4, int hdrLen) {
         byte[] d = p.data;
         int l3 = p.l3Offset;
-        System.arraycopy(d, l3, t.store, t.storeUsed, hdrLen);
-        t.hdrPos = t.storeUsed;
-        t.hdrLen = hdrLen;
+        int at = t.storeUsed;
+        System.arraycopy(d, l3, t.store, at, hdrLen);
         t.storeUsed += hdrLen;
         if (!v4) {
-            // find the next-header byte that names the fragment header: it will name what follows it
             int fh = p.fragHeaderOffset;
             int nhOff = l3 + 6;
             int cur = l3 + IPV6_HEADER;
@@ -267,60 +393,80 @@ public final class Defragmenter {
                 nhOff = cur;
                 cur += len;
             }
-            t.nhFix = nhOff - l3;
-            t.nextHeader = d[fh] & 0xff;
+            t.store[at + nhOff - l3] = d[fh];
         }
+        return at;
     }
 
-    /** True when the stored fragments cover [0, lastEnd). */
-    private boolean complete(DefragTracker t) {
-        int n = t.count;
-        if (scratchStart == null || scratchStart.length < n) {
-            scratchStart = new int[Math.max(n, config.maxFragments())];
-            scratchEnd = new int[scratchStart.length];
-        }
-        int[] s = scratchStart;
-        int[] e = scratchEnd;
-        for (int i = 0; i < n; i++) { // insertion sort by start: n <= maxFragments, run once per "last" fragment
-            int a = t.start[i];
-            int b = t.end[i];
-            int j = i;
-            while (j > 0 && s[j - 1] > a) {
-                s[j] = s[j - 1];
-                e[j] = e[j - 1];
-                j--;
-            }
-            s[j] = a;
-            e[j] = b;
-        }
-        int covered = 0;
-        for (int i = 0; i < n && covered < t.lastEnd; i++) {
-            if (s[i] > covered) {
-                return false;
-            }
-            covered = Math.max(covered, e[i]);
-        }
-        return covered >= t.lastEnd;
-    }
-
-    /** Writes the datagram into {@code p} from its IP header on, fixes the header, decodes it again. */
+    /**
+     * Suricata's {@code Defrag4Reassemble}/{@code Defrag6Reassemble}: when the fragment at offset 0
+     * is held and the held fragments leave no hole, writes the datagram into {@code p} from its IP
+     * header on, fixes the header and decodes it again. Fragments are copied in (offset, arrival)
+     * order, each over the ones before it, skipping bytes hidden by ltrim (except at offset 0); the
+     * copy stops after the first fragment without MF, but takes further fragments at that same
+     * offset (DefragBsdFragmentAfterNoMf).
+     */
     private boolean rebuild(Packet p, DefragTracker t, boolean v4) {
+        int n = t.count;
+        int[] off = t.off;
+        int[] len = t.len;
+        int[] lt = t.ltrim;
+        if (n == 0 || off[0] != 0) {
+            return false;
+        }
+        int have = 0;
+        for (int i = 0; i < n; i++) {
+            if (off[i] > have) {
+                return false; // a hole
+            }
+            have = Math.max(have, off[i] + len[i]);
+        }
         byte[] d = p.data;
         int l3 = p.l3Offset;
-        int total = t.hdrLen + t.lastEnd;
-        if ((v4 ? total : total - IPV6_HEADER) > IPV4_MAX || l3 + total > d.length) {
+        // which fragments are copied: the header is the last offset-0 one's
+        int end = n;
+        int hdrIdx = -1;
+        int fragLen = 0;
+        boolean mf = true;
+        int prevOff = 0;
+        for (int i = 0; i < n; i++) {
+            if (!mf && off[i] > prevOff) {
+                end = i;
+                break;
+            }
+            if (lt[i] >= len[i]) {
+                continue;
+            }
+            if (off[i] == 0) {
+                hdrIdx = i;
+                fragLen = len[i];
+            } else {
+                fragLen = Math.max(fragLen, off[i] + len[i]);
+            }
+            mf = t.more[i] != 0;
+            prevOff = off[i];
+        }
+        if (hdrIdx < 0) {
+            drop(t); // every offset-0 fragment hidden: no header to build on (Suricata would emit a headerless packet)
+            return false;
+        }
+        int total = t.hdrLen[hdrIdx] + fragLen;
+        if ((v4 ? total : total - IPV6_HEADER) > IPV4_MAX || l3 + total > d.length || !fits(t, end, l3, d.length)) {
             ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_PKT_TOO_LARGE : DecoderEvent.IPV6_FRAG_PKT_TOO_LARGE);
             drop(t);
             return false;
         }
-        System.arraycopy(t.store, t.hdrPos, d, l3, t.hdrLen);
-        int payload = l3 + t.hdrLen;
-        // lowest precedence first: the fragment sent at the lowest offset (first arrived) is written last
-        for (int i = t.count - 1; i >= 0; i--) {
-            int s = t.start[i];
-            int e = Math.min(t.end[i], t.lastEnd);
-            if (s < e) {
-                System.arraycopy(t.store, t.pos[i], d, payload + s, e - s);
+        int payload = l3;
+        for (int i = 0; i < end; i++) {
+            if (lt[i] >= len[i]) {
+                continue;
+            }
+            if (off[i] == 0) {
+                System.arraycopy(t.store, t.hdr[i], d, l3, t.hdrLen[i]);
+                payload = l3 + t.hdrLen[i];
+                System.arraycopy(t.store, t.pos[i], d, payload, len[i]);
+            } else {
+                System.arraycopy(t.store, t.pos[i] + lt[i], d, payload + off[i] + lt[i], len[i] - lt[i]);
             }
         }
         if (v4) {
@@ -334,8 +480,7 @@ public final class Defragmenter {
             sum = (sum & 0xffff) + (sum >>> 16);
             putU16(d, l3 + 10, ~sum & 0xffff);
         } else {
-            putU16(d, l3 + 4, total - IPV6_HEADER);
-            d[l3 + t.nhFix] = (byte) t.nextHeader;
+            putU16(d, l3 + 4, total - IPV6_HEADER); // the next header was set in the stored header copy
         }
         int version = v4 ? 4 : 6;
         drop(t);
@@ -345,6 +490,20 @@ public final class Defragmenter {
         ctx.redecodeIp(p, version, l3, p.length);
         p.fragmentHeld = false;
         p.reassembled = true;
+        return true;
+    }
+
+    /** Every copy of the first {@code end} fragments stays inside a slot of {@code cap} bytes. */
+    private static boolean fits(DefragTracker t, int end, int l3, int cap) {
+        int payload = l3;
+        for (int i = 0; i < end; i++) {
+            if (t.off[i] == 0) {
+                payload = l3 + t.hdrLen[i];
+            }
+            if (payload + t.off[i] + t.len[i] > cap) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -421,6 +580,7 @@ public final class Defragmenter {
         t.vlanId = vlan;
         t.tunnelId = p.tunnelId;
         t.hash = hash;
+        t.policy = config.hostPolicies().forDestination(p, config.policy());
         t.inUse = true;
         int b = hash & mask;
         t.hashNext = buckets[b];
@@ -522,7 +682,12 @@ public final class Defragmenter {
         }
         int size = BufferPool.classSize(want);
         if (size < 0) {
-            return false; // more than a datagram's worth of overlapping bytes: not stored
+            compact(t); // the bytes of fragments the policy removed go
+            want = t.storeUsed + need;
+            if (want <= t.store.length) {
+                return true;
+            }
+            return false; // the held fragments overlap by more than a buffer's worth: not stored
         }
         byte[] b = buffers.poll(size);
         if (b == null) {
@@ -540,6 +705,41 @@ public final class Defragmenter {
         }
         t.store = b;
         return true;
+    }
+
+    /**
+     * Moves the bytes the held fragments still use (header copies and data) to the front of the
+     * store, in store order, dropping those of removed fragments. Once per full buffer at most.
+     */
+    private void compact(DefragTracker t) {
+        int n = t.count;
+        if (scratchOrder == null || scratchOrder.length < n) {
+            scratchOrder = new int[Math.max(n, config.maxFragments())];
+        }
+        int[] order = scratchOrder;
+        for (int i = 0; i < n; i++) { // insertion sort by store position; n <= maxFragments
+            int s = t.liveStart(i);
+            int j = i;
+            while (j > 0 && t.liveStart(order[j - 1]) > s) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        int to = 0;
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            int from = t.liveStart(i);
+            int bytes = t.liveEnd(i) - from;
+            System.arraycopy(t.store, from, t.store, to, bytes); // to <= from: a safe overlapping move
+            int delta = from - to;
+            if (t.hdr[i] >= 0) {
+                t.hdr[i] -= delta;
+            }
+            t.pos[i] -= delta;
+            to += bytes;
+        }
+        t.storeUsed = to;
     }
 
     /** Room for one more fragment's metadata (arrays doubled up to maxFragments, counted). */
