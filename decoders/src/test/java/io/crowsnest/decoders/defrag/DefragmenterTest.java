@@ -383,4 +383,40 @@ class DefragmenterTest {
         assertEquals(warm, decoder.defragmenter().memuse(), "pooled trackers and buffers, nothing new");
         assertEquals(2_000, count(DecoderEvent.DEFRAG_IPV4_REASSEMBLED));
     }
+
+    @Test
+    void fragmentsAPolicyReplacedAreCompactedAwayAndTheDatagramStillCompletes() {
+        // linux: a new fragment at the same offset that ends at or after a held one replaces it.
+        // 200 x 1,500 stored bytes overflow the 128 KiB store: the replaced ones are compacted away.
+        decoder = decoder(DefragConfig.defaults().withPolicy(DefragPolicy.LINUX));
+        byte[] dgram = udp4(2000);
+        for (int i = 0; i < 200; i++) {
+            byte[] first = i == 199 ? slice(dgram, 0, 1480) : fill((char) ('a' + i % 26), 1480);
+            Packet p = feed(v4(50, 0, true, 17, first));
+            assertTrue(p.fragmentHeld);
+            assertFalse(p.hasEvent(DecoderEvent.IPV4_FRAG_IGNORED), "fragment " + i);
+            assertEquals(i > 0, p.hasEvent(DecoderEvent.IPV4_FRAG_OVERLAP));
+        }
+        // one 128 KiB store plus the smaller buffers it outgrew (pooled for reuse) and bookkeeping
+        assertTrue(decoder.defragmenter().memuse() <= 264 * 1024, "memuse " + decoder.defragmenter().memuse());
+        Packet last = feed(v4(50, 1480, false, 17, slice(dgram, 1480, dgram.length)));
+        assertWholeUdp4(last, pattern(2000));
+    }
+
+    @Test
+    void overlappingHeldBytesBeyondOneStoreBufferAreIgnoredNotUnbounded() {
+        // last: a new fragment starting at or before a held one hides its front but keeps it held,
+        // so many long fragments at rising offsets all stay: past 128 KiB the next one is ignored.
+        decoder = decoder(DefragConfig.defaults().withPolicy(DefragPolicy.LAST));
+        int ignored = 0;
+        for (int i = 0; i < 120; i++) {
+            Packet p = feed(v4(51, 8 * (120 - i), true, 1, fill('x', 8_000)));
+            if (p.hasEvent(DecoderEvent.IPV4_FRAG_IGNORED)) {
+                ignored++;
+            }
+        }
+        assertTrue(ignored > 0, "some fragments ignored");
+        // one 128 KiB store plus the smaller buffers it outgrew (pooled for reuse) and bookkeeping
+        assertTrue(decoder.defragmenter().memuse() <= 264 * 1024, "memuse " + decoder.defragmenter().memuse());
+    }
 }
