@@ -3,6 +3,7 @@ package io.crowsnest.capture.live;
 import com.sun.jna.Pointer;
 import io.crowsnest.capture.ring.PacketRing;
 import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.decoders.defrag.DefragConfig;
 import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.PacketDecoder;
 import java.io.IOException;
@@ -102,6 +103,7 @@ public final class LiveCapture implements AutoCloseable {
     private final PacketRing ring;
     private final Options options;
     private final DecoderConfig decoderConfig;
+    private final DefragConfig defragConfig;
     private final Consumer<String> log;
     private final int slotCapacity;
     /** Global arrival index (pcap_cnt), shared by the capture threads. */
@@ -120,6 +122,12 @@ public final class LiveCapture implements AutoCloseable {
      * @throws IllegalArgumentException when the ring is single-producer
      */
     public LiveCapture(PacketRing ring, DecoderConfig decoderConfig, Options options, Consumer<String> log) {
+        this(ring, decoderConfig, DefragConfig.defaults(), options, log);
+    }
+
+    /** @param defragConfig each capture thread's defragmenter limits and overlap policies */
+    public LiveCapture(PacketRing ring, DecoderConfig decoderConfig, DefragConfig defragConfig, Options options,
+            Consumer<String> log) {
         if (!ring.multiProducer()) {
             throw new IllegalArgumentException("live capture needs a multi-producer packet ring (one producer per"
                     + " interface, plus the clock tick)");
@@ -130,6 +138,7 @@ public final class LiveCapture implements AutoCloseable {
         this.ring = ring;
         this.options = options;
         this.decoderConfig = decoderConfig;
+        this.defragConfig = defragConfig;
         this.log = log == null ? s -> { } : log;
         this.slotCapacity = ring.slot(0).data.length;
     }
@@ -437,7 +446,7 @@ public final class LiveCapture implements AutoCloseable {
             this.id = id;
             this.handle = opened.handle();
             this.reader = new PcapReader(opened.pcap(), opened.nanoTimestamps());
-            this.decoder = new PacketDecoder(decoderConfig);
+            this.decoder = new PacketDecoder(decoderConfig, defragConfig);
             this.linkType = handle.getDlt().value();
             this.thread = new Thread(this, "crowsnest-capture-" + target.name());
             this.thread.setDaemon(true);

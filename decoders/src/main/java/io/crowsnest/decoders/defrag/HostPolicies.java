@@ -29,6 +29,27 @@ public final class HostPolicies {
         this.policy = policy;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostPolicies h && java.util.Arrays.equals(hi, h.hi) && java.util.Arrays.equals(lo, h.lo)
+                && java.util.Arrays.equals(prefix, h.prefix) && java.util.Arrays.equals(policy, h.policy);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(lo) * 31 + java.util.Arrays.hashCode(policy);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("HostPolicies[");
+        for (int i = 0; i < policy.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Long.toHexString(hi[i])).append(':').append(Long.toHexString(lo[i]))
+                    .append('/').append(prefix[i]).append('=').append(policy[i].configName());
+        }
+        return sb.append(']').toString();
+    }
+
     /** Number of address blocks. */
     public int size() {
         return policy.length;
@@ -101,7 +122,17 @@ public final class HostPolicies {
         }
     }
 
-    /** {hi, lo, prefix} of a block, host bits cleared; IPv4 mapped into ::ffff:0:0/96. */
+    /**
+     * {hi, lo, prefix} of an address or CIDR block, host bits cleared, IPv4 mapped into
+     * {@code ::ffff:0:0/96}; two texts naming the same block give equal arrays.
+     *
+     * @throws IllegalArgumentException naming the text when it is not an address or block
+     */
+    public static long[] block(String cidr) {
+        return parse(cidr);
+    }
+
+    /** See {@link #block}. */
     static long[] parse(String cidr) {
         String s = cidr.trim();
         int slash = s.indexOf('/');

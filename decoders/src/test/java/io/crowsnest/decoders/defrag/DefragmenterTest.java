@@ -419,4 +419,17 @@ class DefragmenterTest {
         // one 128 KiB store plus the smaller buffers it outgrew (pooled for reuse) and bookkeeping
         assertTrue(decoder.defragmenter().memuse() <= 264 * 1024, "memuse " + decoder.defragmenter().memuse());
     }
+
+    @Test
+    void aLastFragmentThePolicyDropsDoesNotEndTheDatagram() {
+        // As Suricata: only a stored fragment without MF sets seen-last. Under bsd a duplicate of
+        // held bytes is dropped whole, so it cannot end (or shorten) the datagram.
+        feed(v4(52, 0, true, 1, fill('A', 24)));
+        Packet dupEnd = feed(v4(52, 8, false, 1, fill('B', 16)));
+        assertTrue(dupEnd.hasEvent(DecoderEvent.IPV4_FRAG_OVERLAP));
+        assertFalse(dupEnd.reassembled);
+        Packet end = feed(v4(52, 24, false, 1, fill('C', 8)));
+        assertTrue(end.reassembled);
+        assertEquals("AAAAAAAAAAAAAAAAAAAAAAAACCCCCCCC", new String(p40(end), java.nio.charset.StandardCharsets.US_ASCII));
+    }
 }

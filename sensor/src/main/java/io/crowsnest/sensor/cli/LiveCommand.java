@@ -135,6 +135,9 @@ public final class LiveCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MpmFlags mpm = new MpmFlags();
 
+    @CommandLine.Mixin
+    DefragFlags defrag = new DefragFlags();
+
     @Override
     public Integer call() throws Exception {
         mpm.apply(spec);
@@ -153,6 +156,7 @@ public final class LiveCommand implements Callable<Integer> {
         }
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         java.util.function.Predicate<String> given = pr::hasMatchedOption;
+        o.defrag = defrag.apply(spec, o.defrag);
         if (given.test("--forward")) {
             o.forward.clear();
             o.forward.addAll(forward);

@@ -102,10 +102,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MpmFlags mpm = new MpmFlags();
 
+    @CommandLine.Mixin
+    DefragFlags defrag = new DefragFlags();
+
     @Override
     public Integer call() throws Exception {
         mpm.apply(spec);
         ReplayOptions o = new ReplayOptions();
+        o.defrag = defrag.apply(spec, o.defrag);
         BehaviourOptions.apply(spec, o, behaviour.off, behaviour.baseline, behaviour.set);
         if (metricsAddress != null) {
             java.util.Optional<java.net.InetSocketAddress> a = io.crowsnest.sensor.config.CrowsnestConfig.parseAddress(metricsAddress);

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.decoders.defrag.DefragConfig;
+import io.crowsnest.decoders.defrag.DefragPolicy;
+import io.crowsnest.decoders.defrag.HostPolicies;
 import io.crowsnest.outputs.kafka.KafkaUrl;
 import io.crowsnest.sensor.live.LiveOptions;
 import java.io.IOException;
@@ -70,6 +73,9 @@ public final class CrowsnestConfig {
     public Boolean kubernetesRemotePods;
     /** containerd's state directory; an empty optional means "none" (off). */
     public java.util.Optional<Path> containerdState;
+    // defrag
+    /** The {@code defrag:} section over the defaults; null when the file has none. */
+    public DefragConfig defrag;
 
     private final transient List<ConfigError> errors = new ArrayList<>();
     private transient String file;
@@ -125,7 +131,8 @@ public final class CrowsnestConfig {
         if (root.kind == YamlNode.Kind.NULL) {
             return;
         }
-        Map<String, YamlNode> top = mapping(root, null, List.of("capture", "pipeline", "limits", "rules", "outputs", "metrics", "identity"));
+        Map<String, YamlNode> top = mapping(root, null, List.of("capture", "pipeline", "limits", "defrag", "rules", "outputs", "metrics",
+                "identity"));
         if (top == null) {
             return;
         }
@@ -178,6 +185,10 @@ public final class CrowsnestConfig {
             flowsPerWorker = integer(m.get("flows_per_worker"), "limits.flows_per_worker", 1024, 16_777_216);
             streamDepth = integer(m.get("stream_depth"), "limits.stream_depth", 4096, 1 << 30);
             streamMemcapMb = integer(m.get("stream_memcap_mb"), "limits.stream_memcap_mb", 1, 65_536);
+        }
+        if ((m = section(top, "defrag", List.of("policy", "host_os_policy", "memcap_mb", "timeout", "max_fragments",
+                "trackers"))) != null) {
+            defrag = defragSection(m);
         }
         if ((m = section(top, "rules", List.of("default_rules", "files", "vars"))) != null) {
             defaultRules = bool(m.get("default_rules"), "rules.default_rules");
@@ -272,6 +283,72 @@ public final class CrowsnestConfig {
                 containerdState = s == null ? null : s.equals("none") ? java.util.Optional.empty() : java.util.Optional.of(path(s));
             }
         }
+    }
+
+    /**
+     * {@code defrag:}: limits (Suricata's {@code defrag.memcap}, {@code timeout}, {@code trackers},
+     * per decoding thread here), the default overlap policy and, as Suricata's
+     * {@code host-os-policy}, lists of addresses/CIDR blocks per OS or policy name.
+     */
+    private DefragConfig defragSection(Map<String, YamlNode> m) {
+        DefragConfig d = DefragConfig.defaults();
+        Integer memcapMb = integer(m.get("memcap_mb"), "defrag.memcap_mb", 1, 65_536);
+        Integer timeout = integer(m.get("timeout"), "defrag.timeout", 1, DefragConfig.MAX_TIMEOUT_SECONDS);
+        Integer fragments = integer(m.get("max_fragments"), "defrag.max_fragments", 2, 8192);
+        Integer trackers = integer(m.get("trackers"), "defrag.trackers", 1, 1 << 20);
+        d = d.withLimits(memcapMb == null ? d.memcapBytes() : (long) memcapMb << 20,
+                timeout == null ? d.timeoutSeconds() : timeout,
+                fragments == null ? d.maxFragments() : fragments,
+                trackers == null ? d.maxTrackers() : trackers);
+        String allowedPolicies = "one of " + DefragPolicy.allowedNames();
+        YamlNode n = m.get("policy");
+        if (n != null) {
+            String s = string(n, "defrag.policy", allowedPolicies, false);
+            DefragPolicy p = DefragPolicy.byName(s);
+            if (s != null && (p == null || !s.equals(s.toLowerCase(java.util.Locale.ROOT)))) {
+                bad(n, "defrag.policy", allowedPolicies);
+            } else if (p != null) {
+                d = d.withPolicy(p);
+            }
+        }
+        Map<String, YamlNode> hosts = section(m, "host_os_policy", "defrag.host_os_policy",
+                new ArrayList<>(new java.util.TreeSet<>(DefragPolicy.NAMES.keySet())));
+        if (hosts != null) {
+            HostPolicies.Builder b = new HostPolicies.Builder();
+            Map<String, String> listedUnder = new java.util.HashMap<>();
+            for (Map.Entry<String, YamlNode> e : hosts.entrySet()) {
+                DefragPolicy p = DefragPolicy.NAMES.get(e.getKey());
+                if (p == null) {
+                    continue; // reported as an unknown key
+                }
+                String key = "defrag.host_os_policy." + e.getKey();
+                YamlNode list = e.getValue();
+                List<YamlNode> items = list.kind == YamlNode.Kind.LIST ? list.list
+                        : list.kind == YamlNode.Kind.NULL ? List.of() : List.of(list);
+                for (YamlNode item : items) {
+                    if (item.kind != YamlNode.Kind.SCALAR || item.text.isEmpty()) {
+                        bad(item, key, "a list of IPv4/IPv6 addresses or CIDR blocks");
+                        continue;
+                    }
+                    long[] block;
+                    try {
+                        block = HostPolicies.block(item.text);
+                    } catch (IllegalArgumentException x) {
+                        bad(item, key, x.getMessage());
+                        continue;
+                    }
+                    String id = block[0] + "/" + block[1] + "/" + block[2];
+                    String before = listedUnder.putIfAbsent(id, e.getKey());
+                    if (before != null) {
+                        bad(item, key, "the block is already listed under " + before);
+                        continue;
+                    }
+                    b.add(item.text, p);
+                }
+            }
+            d = d.withHostPolicies(b.build());
+        }
+        return d;
     }
 
     static boolean checkForwardUrl(String url) {
@@ -473,5 +550,6 @@ public final class CrowsnestConfig {
         if (kubeconfig != null) o.kubeconfig = kubeconfig.orElse(null);
         if (kubernetesRemotePods != null) o.kubernetesRemotePods = kubernetesRemotePods;
         if (containerdState != null) o.containerdState = containerdState.orElse(null);
+        if (defrag != null) o.defrag = defrag;
     }
 }

@@ -44,6 +44,8 @@ public final class LiveOptions {
     public int streamDepth = 1 << 20;
     /** TCP reassembly memory cap per worker, bytes. */
     public long streamMemcap = 64L << 20;
+    /** IP defragmentation limits and overlap policies, per capture (decoding) thread. */
+    public io.crowsnest.decoders.defrag.DefragConfig defrag = io.crowsnest.decoders.defrag.DefragConfig.defaults();
     /** Where POST /reload is served (loopback only by default; null: not served). */
     public java.net.InetSocketAddress adminAddress = new java.net.InetSocketAddress("127.0.0.1", 9465);
     /** --forward targets (syslog/RELP/HTTP URLs), each with an on-disk spool. */

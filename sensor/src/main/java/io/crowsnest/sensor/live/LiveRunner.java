@@ -133,7 +133,7 @@ public final class LiveRunner {
         LiveCapture capture;
         try {
             capture = new LiveCapture(pipeline.ring(), DecoderConfig.defaults().withChecksumMode(options.checksum),
-                    capOptions, line -> err.println("crowsnest: " + line));
+                    options.defrag, capOptions, line -> err.println("crowsnest: " + line));
         } catch (LiveCaptureException e) {
             pipeline.drainAndClose();
             err.println("crowsnest: error: " + e.getMessage());

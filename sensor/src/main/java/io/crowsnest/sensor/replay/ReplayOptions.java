@@ -16,6 +16,8 @@ public final class ReplayOptions {
     public boolean defaultRules = true;
     public Path outDir = Paths.get("crowsnest-out");
     public DecoderConfig.ChecksumMode checksum = DecoderConfig.ChecksumMode.AUTO;
+    /** IP defragmentation limits and overlap policies (--defrag-policy, --host-os-policy). */
+    public io.crowsnest.decoders.defrag.DefragConfig defrag = io.crowsnest.decoders.defrag.DefragConfig.defaults();
     public boolean midstream;
     public final Map<String, String> variables = new LinkedHashMap<>();
     public int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);

@@ -126,7 +126,7 @@ public final class ReplayRunner {
                         result.checksumOffloadedFiles.add(file.toString());
                     }
                     // One decoder per file: the checksum decision is per file, event counts are summed.
-                    decoder = new PacketDecoder(decoderConfig.withChecksumMode(mode));
+                    decoder = new PacketDecoder(decoderConfig.withChecksumMode(mode), options.defrag);
                     if (progress != null) {
                         progress.startFile(fileIndex, reader.size());
                     }

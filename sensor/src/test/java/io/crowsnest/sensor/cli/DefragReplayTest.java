@@ -103,6 +103,57 @@ class DefragReplayTest {
                 && n.path("src_port").asInt() == 0 && n.path("dest_port").asInt() == 0), "no port-less fragment flows");
     }
 
+    /**
+     * An overlap evasion: the first fragment carries the UDP header and "GOOD…", a second one
+     * rewrites the same bytes with "EVIL…", a third ends the datagram. Under bsd (the default) and linux the held bytes stay;
+     * under last the rewrite wins. The rule sees what the destination's policy reassembles.
+     */
+    @Test
+    void theDestinationsOverlapPolicyDecidesWhatRulesSee(@TempDir Path out) throws IOException {
+        Path pcap = out.resolve("overlap.pcap");
+        byte[] udpHeader = new byte[8];
+        put16(udpHeader, 0, 40000);
+        put16(udpHeader, 2, 9999);
+        put16(udpHeader, 4, 8 + 16 + 8); // checksum 0: none
+        byte[] first = new byte[24];
+        System.arraycopy(udpHeader, 0, first, 0, 8);
+        System.arraycopy("GOODGOODGOODGOOD".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, first, 8, 16);
+        byte[] rewrite = "EVILEVILEVILEVIL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (PcapWriter w = PcapWriter.create(pcap, LinkType.ETHERNET)) {
+            byte[] a = ipv4(CLIENT, SERVER, 0x99, 0, true, first);
+            byte[] b = ipv4(CLIENT, SERVER, 0x99, 8, true, rewrite);
+            byte[] c = ipv4(CLIENT, SERVER, 0x99, 24, false, "TAILTAIL".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            w.write(1_700_000_000L, 0, a, 0, a.length);
+            w.write(1_700_000_000L, 1000, b, 0, b.length);
+            w.write(1_700_000_000L, 2000, c, 0, c.length);
+        }
+        Path rules = out.resolve("evil.rules");
+        Files.writeString(rules, "alert udp any any -> any 9999 (msg:\"EVIL\"; content:\"EVIL\"; sid:1;)\n"
+                + "alert udp any any -> any 9999 (msg:\"GOOD\"; content:\"GOOD\"; sid:2;)\n");
+        String[][] runs = {
+            {"bsd (default)", "GOOD"},
+            {"--defrag-policy=linux", "GOOD"},
+            {"--defrag-policy=last", "EVIL"},
+            {"--host-os-policy=last=192.0.2.0/24", "EVIL"},
+            {"--host-os-policy=last=198.51.100.0/24", "GOOD"}, // another network: the default
+        };
+        for (String[] r : runs) {
+            Path o = out.resolve("o" + Math.abs(r[0].hashCode()));
+            List<String> args = new ArrayList<>(List.of("replay", "--no-default-rules", "--rules", rules.toString(),
+                    "--no-progress", "--out", o.toString()));
+            if (r[0].startsWith("--")) {
+                args.add(r[0]);
+            }
+            args.add(pcap.toString());
+            CliRun cli = new CliRun();
+            assertEquals(0, cli.run(args.toArray(new String[0])), cli.err);
+            assertTrue(cli.out.contains("1  defrag.ipv4.reassembled"), cli.out);
+            List<JsonNode> alerts = eve(o, "alert");
+            assertEquals(1, alerts.size(), r[0] + ": " + alerts);
+            assertEquals(r[1], alerts.get(0).path("alert").path("signature").asText(), r[0]);
+        }
+    }
+
     // ---- frame builders ----------------------------------------------------------------------
 
     /** A DNS query for big.test TXT, or its answer with {@code answers} TXT records of 250 bytes. */

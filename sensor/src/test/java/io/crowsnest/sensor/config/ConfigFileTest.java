@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.crowsnest.decoders.DecoderConfig;
+import io.crowsnest.decoders.defrag.DefragConfig;
+import io.crowsnest.decoders.defrag.DefragPolicy;
+import io.crowsnest.decoders.defrag.HostPolicies;
 import io.crowsnest.sensor.SharedData;
 import io.crowsnest.sensor.cli.CrowsnestCli;
 import io.crowsnest.sensor.live.LiveOptions;
@@ -43,7 +46,7 @@ class ConfigFileTest {
     void goldenMessages() {
         assertEquals(List.of("crowsnest.yaml:3:12: bad value 'lots' for capture.snaplen: an integer 64..262144"),
                 errors("capture:\n  interfaces: auto\n  snaplen: lots\n"));
-        assertEquals(List.of("crowsnest.yaml:1:1: unknown key 'captures' (allowed: capture, pipeline, limits, rules, outputs, metrics, identity)"),
+        assertEquals(List.of("crowsnest.yaml:1:1: unknown key 'captures' (allowed: capture, pipeline, limits, defrag, rules, outputs, metrics, identity)"),
                 errors("captures:\n  snaplen: 100\n"));
         assertEquals(List.of("crowsnest.yaml:2:14: bad value '1000' for pipeline.ring_size: a power of two 64..1048576",
                         "crowsnest.yaml:4:18: bad value 'maybe' for rules.default_rules: true or false",
@@ -65,7 +68,7 @@ class ConfigFileTest {
         assertEquals(List.of("crowsnest.yaml:3:5: unknown key 'directory' under 'outputs.eve' (allowed: dir)"),
                 errors("outputs:\n  eve:\n    directory: /tmp\n"));
         assertEquals(List.of("crowsnest.yaml:3:3: duplicate key 'snaplen'"), errors("capture:\n  snaplen: 100\n  snaplen: 200\n"));
-        assertEquals(List.of("crowsnest.yaml:1:1: bad value 'hello' at top level: a mapping with the keys capture, pipeline, limits, rules, outputs, metrics, identity"),
+        assertEquals(List.of("crowsnest.yaml:1:1: bad value 'hello' at top level: a mapping with the keys capture, pipeline, limits, defrag, rules, outputs, metrics, identity"),
                 errors("hello\n"));
     }
 
@@ -132,6 +135,8 @@ class ConfigFileTest {
         assertEquals(defaults.kubernetes, o.kubernetes);
         assertEquals(defaults.kubernetesRemotePods, o.kubernetesRemotePods);
         assertEquals(Path.of("/run/containerd"), o.containerdState);
+        assertEquals(DefragConfig.defaults(), o.defrag);
+        assertEquals(defaults.defrag, o.defrag);
         assertEquals(defaults.containerdState, o.containerdState);
     }
 
@@ -222,5 +227,58 @@ class ConfigFileTest {
             System.setErr(oldErr);
         }
         return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void defragSection() throws Exception {
+        CrowsnestConfig c = CrowsnestConfig.parse("defrag:\n  policy: windows\n  memcap_mb: 8\n  timeout: 30\n"
+                + "  max_fragments: 64\n  trackers: 1000\n  host_os_policy:\n    old-linux: [10.0.0.0/8, \"fd00::/8\"]\n"
+                + "    macos:\n      - 192.168.1.0/24\n      - 2001:db8::/32\n    last: 10.1.0.0/16\n    bsd: []\n",
+                "crowsnest.yaml", null);
+        LiveOptions o = new LiveOptions();
+        c.applyTo(o);
+        HostPolicies expected = new HostPolicies.Builder()
+                .add("10.0.0.0/8", DefragPolicy.LINUX).add("fd00::/8", DefragPolicy.LINUX)
+                .add("192.168.1.0/24", DefragPolicy.FIRST).add("2001:db8::/32", DefragPolicy.FIRST)
+                .add("10.1.0.0/16", DefragPolicy.LAST).build();
+        assertEquals(new DefragConfig(8L << 20, 30, 64, 1000, DefragPolicy.WINDOWS, expected), o.defrag);
+    }
+
+    @Test
+    void defragErrorsNameFileKeyAndWhatIsAllowed() {
+        String names = "bsd, bsd-right, first, hpux10, hpux11, irix, last, linux, macos, old-linux, old-solaris, solaris,"
+                + " vista, windows, windows2k3";
+        assertEquals(List.of("crowsnest.yaml:2:11: bad value 'beos' for defrag.policy: one of " + names),
+                errors("defrag:\n  policy: beos\n"));
+        assertEquals(List.of("crowsnest.yaml:2:11: bad value 'Linux' for defrag.policy: one of " + names),
+                errors("defrag:\n  policy: Linux\n"));
+        assertEquals(List.of("crowsnest.yaml:3:5: unknown key 'beos' under 'defrag.host_os_policy' (allowed: " + names + ")"),
+                errors("defrag:\n  host_os_policy:\n    beos: [10.0.0.0/8]\n"));
+        assertEquals(List.of("crowsnest.yaml:3:25: bad value '10.0.0.0/33' for defrag.host_os_policy.linux: "
+                        + "bad prefix length in '10.0.0.0/33' (0..32)",
+                        "crowsnest.yaml:4:10: bad value 'somehost' for defrag.host_os_policy.bsd: "
+                        + "not an IPv4 or IPv6 address or CIDR block: 'somehost'"),
+                errors("defrag:\n  host_os_policy:\n    linux: [10.0.0.0/8, 10.0.0.0/33]\n    bsd: somehost\n"));
+        assertEquals(List.of("crowsnest.yaml:4:13: bad value '10.0.0.0/8' for defrag.host_os_policy.vista: "
+                        + "the block is already listed under linux"),
+                errors("defrag:\n  host_os_policy:\n    linux: [10.0.0.0/8]\n    vista: [10.0.0.0/8]\n"));
+        assertEquals(List.of("crowsnest.yaml:2:14: bad value '0' for defrag.memcap_mb: an integer 1..65536"),
+                errors("defrag:\n  memcap_mb: 0\n"));
+        assertEquals(List.of("crowsnest.yaml:2:3: unknown key 'policies' under 'defrag' (allowed: policy, host_os_policy,"
+                        + " memcap_mb, timeout, max_fragments, trackers)"),
+                errors("defrag:\n  policies: bsd\n"));
+    }
+
+    @Test
+    void defragFlagsRefuseBadNamesWithExit2() {
+        String[] r = run("replay", "--defrag-policy", "beos", "--no-progress", "x.pcap");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--defrag-policy: unknown policy 'beos' (one of bsd, bsd-right,"), r[2]);
+        r = run("replay", "--host-os-policy", "linux=10.0.0.0/40", "--no-progress", "x.pcap");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--host-os-policy: bad prefix length in '10.0.0.0/40' (0..32)"), r[2]);
+        r = run("replay", "--host-os-policy", "beos=10.0.0.0/8", "--no-progress", "x.pcap");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--host-os-policy: 'beos=10.0.0.0/8' is not NAME=CIDR[,CIDR…] with NAME one of bsd,"), r[2]);
     }
 }
