@@ -59,4 +59,14 @@ class SeedsTest {
             assertEquals(Map.of(), app.anomalyCounts(), e.getKey());
         }
     }
+
+    @Test
+    void defragSeedsReassembleUnderEveryPolicy() throws IOException {
+        for (String policy : new String[] {"first", "last", "bsd", "bsd-right", "linux", "windows", "solaris"}) {
+            for (String v : new String[] {"ipv4", "ipv6"}) {
+                String name = "DefragmenterFuzzTest/fragments/sturges-novak-" + policy + "-" + v;
+                assertEquals(1, DefragmenterFuzzTest.run(seed(name)), name + ": one datagram, as the plain port");
+            }
+        }
+    }
 }

@@ -456,6 +456,8 @@ public final class Defragmenter {
             drop(t);
             return false;
         }
+        // bytes no copy writes (possible only in Suricata's quirkier trims) read as 0, not as what the slot held
+        java.util.Arrays.fill(d, l3 + t.hdrLen[hdrIdx], l3 + total, (byte) 0);
         int payload = l3;
         for (int i = 0; i < end; i++) {
             if (lt[i] >= len[i]) {
