@@ -183,6 +183,7 @@ public final class Defragmenter {
             ctx.event(p, v4 ? DecoderEvent.IPV4_TINY_FRAGMENT : DecoderEvent.IPV6_TINY_FRAGMENT);
         }
 
+        overlapSeen = false;
         int ltrim = t.count == 0 ? 0 : overlaps(t, off, fragEnd);
         if (overlapSeen) {
             ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_OVERLAP : DecoderEvent.IPV6_FRAG_OVERLAP);
@@ -227,7 +228,6 @@ public final class Defragmenter {
      * first held fragment the policy acts on; the overlap event looks only at those visited.
      */
     private int overlaps(DefragTracker t, int fo, int fe) {
-        overlapSeen = false;
         int ltrim = 0;
         int[] off = t.off;
         int[] len = t.len;

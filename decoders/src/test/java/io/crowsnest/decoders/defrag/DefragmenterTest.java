@@ -432,4 +432,12 @@ class DefragmenterTest {
         assertTrue(end.reassembled);
         assertEquals("AAAAAAAAAAAAAAAAAAAAAAAACCCCCCCC", new String(p40(end), java.nio.charset.StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void anOverlapIsNotCarriedToTheNextDatagramsFirstFragment() {
+        feed(v4(53, 0, true, 1, fill('A', 16)));
+        assertTrue(feed(v4(53, 0, true, 1, fill('B', 16))).hasEvent(DecoderEvent.IPV4_FRAG_OVERLAP));
+        assertFalse(feed(v4(54, 64, true, 1, fill('C', 16))).hasEvent(DecoderEvent.IPV4_FRAG_OVERLAP),
+                "the first fragment of a new datagram overlaps nothing (found by DefragmenterFuzzTest)");
+    }
 }

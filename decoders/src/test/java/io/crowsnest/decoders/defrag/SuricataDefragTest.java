@@ -387,4 +387,46 @@ class SuricataDefragTest {
     void defragBsdMissingFragmentIpv6Test() {
         bsdMissingFragment(true);
     }
+
+    // ---- not from Suricata: the hot path stays allocation-free under every policy ---------------
+
+    @Test
+    void overlappingDatagramsAllocateNothingOnceWarmUnderEveryPolicy() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean tmx = (com.sun.management.ThreadMXBean) mx;
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmx.isThreadAllocatedMemorySupported());
+        for (DefragPolicy policy : DefragPolicy.values()) {
+            for (boolean v6 : new boolean[] {false, true}) {
+                policy(policy);
+                byte[][] frames = new byte[NOVAK.length][];
+                for (int i = 0; i < NOVAK.length; i++) {
+                    byte[] c = fill((char) NOVAK[i][2], NOVAK[i][1]);
+                    boolean mf = i < NOVAK.length - 1;
+                    frames[i] = v6 ? v6(1, NOVAK[i][0], mf, 58, c) : v4(1, NOVAK[i][0], mf, 1, c);
+                }
+                Packet p = new Packet(DefragmenterTest.SLOT);
+                for (int round = 0; round < 2_000; round++) { // warm up: pools, JIT
+                    novakRound(p, frames);
+                }
+                long tid = Thread.currentThread().getId();
+                long before = tmx.getThreadAllocatedBytes(tid);
+                for (int round = 0; round < 5_000; round++) {
+                    novakRound(p, frames);
+                }
+                long allocated = tmx.getThreadAllocatedBytes(tid) - before;
+                assertTrue(allocated < 64 * 1024, policy + (v6 ? " IPv6" : " IPv4") + ": " + allocated
+                        + " bytes allocated for 5,000 datagrams of 17 overlapping fragments");
+            }
+        }
+    }
+
+    private void novakRound(Packet p, byte[][] frames) {
+        for (byte[] f : frames) {
+            p.load(f, LinkType.ETHERNET);
+            p.tsSeconds = 1_000;
+            decoder.decode(p);
+        }
+        assertTrue(p.reassembled);
+    }
 }
