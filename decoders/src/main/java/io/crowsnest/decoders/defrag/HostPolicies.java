@@ -4,6 +4,7 @@ import io.crowsnest.decoders.Packet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,23 +17,27 @@ import java.util.List;
  * <p>Addresses are held as {@link Packet} holds them: 128 bits, IPv4 as {@code ::ffff:a.b.c.d}.
  */
 public final class HostPolicies {
-    public static final HostPolicies NONE = new HostPolicies(new long[0], new long[0], new int[0], new DefragPolicy[0]);
+    public static final HostPolicies NONE = new HostPolicies(new long[0], new long[0], new int[0], new int[0], new DefragPolicy[0]);
 
     private final long[] hi, lo;
     private final int[] prefix;
+    /** 4 or 6: as in Suricata's separate IPv4 and IPv6 trees, a block only holds addresses of its family. */
+    private final int[] family;
     private final DefragPolicy[] policy;
 
-    private HostPolicies(long[] hi, long[] lo, int[] prefix, DefragPolicy[] policy) {
+    private HostPolicies(long[] hi, long[] lo, int[] prefix, int[] family, DefragPolicy[] policy) {
         this.hi = hi;
         this.lo = lo;
         this.prefix = prefix;
+        this.family = family;
         this.policy = policy;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof HostPolicies h && java.util.Arrays.equals(hi, h.hi) && java.util.Arrays.equals(lo, h.lo)
-                && java.util.Arrays.equals(prefix, h.prefix) && java.util.Arrays.equals(policy, h.policy);
+                && java.util.Arrays.equals(prefix, h.prefix) && java.util.Arrays.equals(family, h.family)
+                && java.util.Arrays.equals(policy, h.policy);
     }
 
     @Override
@@ -58,7 +63,7 @@ public final class HostPolicies {
     /** The policy for {@code p}'s destination, {@code fallback} when no block holds it. */
     DefragPolicy forDestination(Packet p, DefragPolicy fallback) {
         for (int i = 0; i < policy.length; i++) { // sorted most specific first: the first match is the longest
-            if (matches(i, p.dstHi, p.dstLo)) {
+            if (family[i] == p.ipVersion && matches(i, p.dstHi, p.dstLo)) {
                 return policy[i];
             }
         }
@@ -91,7 +96,7 @@ public final class HostPolicies {
             long[] b = parse(cidr);
             for (int i = 0; i < blocks.size(); i++) {
                 long[] o = blocks.get(i);
-                if (o[0] == b[0] && o[1] == b[1] && o[2] == b[2]) {
+                if (Arrays.equals(o, b)) {
                     policies.set(i, policy);
                     return this;
                 }
@@ -106,25 +111,28 @@ public final class HostPolicies {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            java.util.Arrays.sort(order, (a, b) -> Long.compare(blocks.get(b)[2], blocks.get(a)[2]));
+            Arrays.sort(order, (a, b) -> Long.compare(blocks.get(b)[2], blocks.get(a)[2]));
             long[] hi = new long[order.length];
             long[] lo = new long[order.length];
             int[] prefix = new int[order.length];
+            int[] family = new int[order.length];
             DefragPolicy[] pol = new DefragPolicy[order.length];
             for (int i = 0; i < order.length; i++) {
                 long[] b = blocks.get(order[i]);
                 hi[i] = b[0];
                 lo[i] = b[1];
                 prefix[i] = (int) b[2];
+                family[i] = (int) b[3];
                 pol[i] = policies.get(order[i]);
             }
-            return new HostPolicies(hi, lo, prefix, pol);
+            return new HostPolicies(hi, lo, prefix, family, pol);
         }
     }
 
     /**
-     * {hi, lo, prefix} of an address or CIDR block, host bits cleared, IPv4 mapped into
-     * {@code ::ffff:0:0/96}; two texts naming the same block give equal arrays.
+     * {hi, lo, prefix, family} of an address or CIDR block, host bits cleared, IPv4 mapped into
+     * {@code ::ffff:0:0/96}, family 4 for an IPv4 text and 6 for an IPv6 one; two texts naming the
+     * same block give equal arrays.
      *
      * @throws IllegalArgumentException naming the text when it is not an address or block
      */
@@ -174,6 +182,6 @@ public final class HostPolicies {
         } else if (n < 128) {
             lo &= -1L << (128 - n);
         }
-        return new long[] {hi, lo, n};
+        return new long[] {hi, lo, n, v6 ? 6 : 4};
     }
 }

@@ -24,6 +24,7 @@ class HostPoliciesTest {
         long[] b = HostPolicies.parse(v4OrV6);
         p.dstHi = b[0];
         p.dstLo = b[1];
+        p.ipVersion = (int) b[3];
         return p;
     }
 
@@ -60,6 +61,10 @@ class HostPoliciesTest {
         assertEquals(DefragPolicy.LINUX, h.forDestination(dst("8.8.8.8"), DefragPolicy.BSD));
         assertEquals(DefragPolicy.BSD, h.forDestination(dst("2001:db8::1"), DefragPolicy.BSD),
                 "0.0.0.0/0 covers IPv4 only");
+        HostPolicies v6all = new HostPolicies.Builder().add("::/0", DefragPolicy.WINDOWS).build();
+        assertEquals(DefragPolicy.BSD, v6all.forDestination(dst("10.0.0.1"), DefragPolicy.BSD),
+                "::/0 covers IPv6 only, though Packet holds IPv4 as ::ffff:a.b.c.d");
+        assertEquals(DefragPolicy.WINDOWS, v6all.forDestination(dst("fd00::1"), DefragPolicy.BSD));
     }
 
     @Test

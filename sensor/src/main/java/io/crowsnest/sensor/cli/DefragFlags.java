@@ -51,7 +51,7 @@ public final class DefragFlags {
                 for (String cidr : h.substring(eq + 1).split(",", -1)) {
                     try {
                         long[] block = HostPolicies.block(cidr);
-                        String before = listedUnder.putIfAbsent(block[0] + "/" + block[1] + "/" + block[2], h.substring(0, eq));
+                        String before = listedUnder.putIfAbsent(java.util.Arrays.toString(block), h.substring(0, eq));
                         if (before != null) {
                             throw new IllegalArgumentException("'" + cidr + "' is already listed under " + before);
                         }

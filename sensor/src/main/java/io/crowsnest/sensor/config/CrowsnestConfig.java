@@ -337,7 +337,7 @@ public final class CrowsnestConfig {
                         bad(item, key, x.getMessage());
                         continue;
                     }
-                    String id = block[0] + "/" + block[1] + "/" + block[2];
+                    String id = java.util.Arrays.toString(block);
                     String before = listedUnder.putIfAbsent(id, e.getKey());
                     if (before != null) {
                         bad(item, key, "the block is already listed under " + before);
