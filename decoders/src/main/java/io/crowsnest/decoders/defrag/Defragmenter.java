@@ -188,8 +188,8 @@ public final class Defragmenter {
         if (overlapSeen) {
             ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_OVERLAP : DecoderEvent.IPV6_FRAG_OVERLAP);
         }
-        p.fragmentHeld = true;
         if (ltrim < 0 || ltrim >= len) {
+            p.fragmentHeld = true;
             return false; // the policy keeps the held bytes: nothing of this fragment is used
         }
         int hdrLen = off == 0 && ltrim == 0 ? (v4 ? dataOff - l3 : dataOff - 8 - l3) : 0;
@@ -198,6 +198,7 @@ public final class Defragmenter {
             ctx.event(p, v4 ? DecoderEvent.IPV4_FRAG_IGNORED : DecoderEvent.IPV6_FRAG_IGNORED);
             return false;
         }
+        p.fragmentHeld = true;
         int hdrPos = -1;
         if (hdrLen > 0) {
             hdrPos = storeHeader(t, p, v4, hdrLen);
