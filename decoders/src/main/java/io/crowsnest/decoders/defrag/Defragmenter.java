@@ -430,6 +430,8 @@ public final class Defragmenter {
         int fragLen = 0;
         boolean mf = true;
         int prevOff = 0;
+        int written = 0; // the copies, in order, write [0, written) without a gap until gap is set
+        boolean gap = false;
         for (int i = 0; i < n; i++) {
             if (!mf && off[i] > prevOff) {
                 end = i;
@@ -439,11 +441,14 @@ public final class Defragmenter {
                 continue;
             }
             if (off[i] == 0) {
+                gap |= hdrIdx >= 0 && t.hdrLen[i] != t.hdrLen[hdrIdx]; // another header length moves the payload
                 hdrIdx = i;
                 fragLen = len[i];
             } else {
                 fragLen = Math.max(fragLen, off[i] + len[i]);
+                gap |= off[i] + lt[i] > written;
             }
+            written = Math.max(written, off[i] + len[i]);
             mf = t.more[i] != 0;
             prevOff = off[i];
         }
@@ -457,8 +462,9 @@ public final class Defragmenter {
             drop(t);
             return false;
         }
-        // bytes no copy writes (possible only in Suricata's quirkier trims) read as 0, not as what the slot held
-        java.util.Arrays.fill(d, l3 + t.hdrLen[hdrIdx], l3 + total, (byte) 0);
+        if (gap) { // bytes no copy writes (only after Suricata's quirkier trims) read as 0, not as what the slot held
+            java.util.Arrays.fill(d, l3 + t.hdrLen[hdrIdx], l3 + total, (byte) 0);
+        }
         int payload = l3;
         for (int i = 0; i < end; i++) {
             if (lt[i] >= len[i]) {
