@@ -4,6 +4,7 @@ import io.crowsnest.applayer.AppProto;
 import io.crowsnest.applayer.Buf;
 import io.crowsnest.detection.inspect.PayloadElement;
 import io.crowsnest.detection.inspect.PayloadInspector;
+import io.crowsnest.detection.inspect.TxCondition;
 import io.crowsnest.detection.keywords.AppLayerBufferKeyword;
 import io.crowsnest.detection.rules.Signature;
 import java.util.List;
@@ -24,10 +25,13 @@ final class AppBinding {
     final boolean[] transformed;
     /** 1 to_server, 2 to_client, 3 either (evaluated per direction). */
     final int txDir;
+    /** Valued app-layer keywords tested on the transaction before its buffers. */
+    final TxCondition[] conds;
 
     private AppBinding(int appProto, int[] bufIds, String[] bufNames, PayloadElement[][] elems, boolean[] transformed,
-            int txDir) {
+            int txDir, TxCondition[] conds) {
         this.appProto = appProto;
+        this.conds = conds;
         this.bufIds = bufIds;
         this.bufNames = bufNames;
         this.elems = elems;
@@ -35,9 +39,9 @@ final class AppBinding {
         this.txDir = txDir;
     }
 
-    /** True when the rule inspects transactions (has buffers); false for protocol-only rules. */
+    /** True when the rule inspects transactions (buffers or valued keywords); false for protocol-only rules. */
     boolean tx() {
-        return bufIds.length > 0;
+        return bufIds.length > 0 || conds.length > 0;
     }
 
     static AppBinding bind(Signature s) {
@@ -81,6 +85,15 @@ final class AppBinding {
             tc |= d == Buf.DIR_TO_CLIENT;
             i++;
         }
+        TxCondition[] conds = s.txConditions().toArray(new TxCondition[0]);
+        for (TxCondition c : conds) {
+            if (proto >= 0 && c.appProto() != proto) {
+                return null; // e.g. dns.opcode in a tls rule: can never match
+            }
+            proto = c.appProto();
+            ts |= c.direction() == Buf.DIR_TO_SERVER;
+            tc |= c.direction() == Buf.DIR_TO_CLIENT;
+        }
         int dir = tc ? 2 : ts ? 1 : 3;
         int fd = s.flowDirection();
         if (fd == io.crowsnest.decoders.flow.FlowFlags.TO_SERVER) {
@@ -89,11 +102,10 @@ final class AppBinding {
             }
             dir = 1;
         } else if (fd == io.crowsnest.decoders.flow.FlowFlags.TO_CLIENT) {
-            if (dir == 1 && n > 0) {
-                return null;
-            }
+            // fires on the response side; request buffers (http.method …) are read from the same transaction,
+            // as Suricata does for a to_client rule mixing them with file.data or response buffers
             dir = 2;
         }
-        return new AppBinding(proto, ids, names, els, tr, dir);
+        return new AppBinding(proto, ids, names, els, tr, dir, conds);
     }
 }

@@ -486,6 +486,11 @@ public final class DetectionContext {
     }
 
     private boolean buffersMatch(Signature s, AppBinding ab, Transaction tx, boolean dir) {
+        for (io.crowsnest.detection.inspect.TxCondition c : ab.conds) {
+            if (!c.match(tx, dir)) {
+                return false;
+            }
+        }
         for (int b = 0; b < ab.bufIds.length; b++) {
             int id = ab.bufIds[b];
             int d = Buf.direction(id);

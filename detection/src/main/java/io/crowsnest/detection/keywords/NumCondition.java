@@ -4,10 +4,10 @@ import io.crowsnest.detection.rules.RuleParseException;
 
 /**
  * Suricata's integer comparison syntax (DetectU8/U16/U32): {@code N}, {@code <N}, {@code >N}, {@code <=N},
- * {@code >=N}, {@code !N}, {@code N<>M} and {@code N-M} (exclusive range).
+ * {@code >=N}, {@code !N}, {@code N<>M} and {@code N-M} (exclusive range), {@code !N-M} (outside it).
  */
 public final class NumCondition {
-    public enum Mode { EQ, LT, GT, LE, GE, NE, RANGE }
+    public enum Mode { EQ, LT, GT, LE, GE, NE, RANGE, NOT_RANGE }
 
     public final Mode mode;
     public final long a, b;
@@ -26,6 +26,7 @@ public final class NumCondition {
             case LE: return v <= a;
             case GE: return v >= a;
             case NE: return v != a;
+            case NOT_RANGE: return !(v > a && v < b);
             default: return v > a && v < b;
         }
     }
@@ -46,7 +47,15 @@ public final class NumCondition {
                 return new NumCondition(Mode.GT, num(v.substring(1), max), 0);
             }
             if (v.startsWith("!")) {
-                return new NumCondition(Mode.NE, num(v.substring(1), max), 0);
+                String rest = v.substring(1).trim();
+                if (rest.indexOf('-', 1) > 0 || rest.contains("<>")) {
+                    NumCondition r = parse(rest, ctx, max);
+                    if (r.mode != Mode.RANGE) {
+                        throw ctx.bad(value);
+                    }
+                    return new NumCondition(Mode.NOT_RANGE, r.a, r.b);
+                }
+                return new NumCondition(Mode.NE, num(rest, max), 0);
             }
             if (v.startsWith("=")) {
                 return new NumCondition(Mode.EQ, num(v.substring(1), max), 0);

@@ -76,15 +76,22 @@ public final class AppLayer {
         buf("file.magic", "filemagic");
         buf("filemd5", "filesha1", "filesha256", "filesize", "filestore");
         buf("dns.query", "dns_query");
-        buf("dns.opcode", "dns.answer.name", "dns.query.name", "dns.rrtype", "dns.rcode");
+        for (String k : new String[] {"dns.opcode", "dns.answer.name", "dns.query.name", "dns.rrtype", "dns.rcode"}) {
+            buf(k);
+        }
         buf("tls.sni", "tls_sni");
         buf("tls.cert_subject", "tls_cert_subject", "tls.subject");
         buf("tls.cert_issuer", "tls_cert_issuer", "tls.issuerdn");
         buf("tls.cert_serial", "tls_cert_serial");
         buf("tls.cert_fingerprint", "tls_cert_fingerprint", "tls.fingerprint");
-        buf("tls.certs", "tls.version", "tls_version", "tls.store", "tls_cert_notbefore", "tls_cert_notafter",
-                "tls_cert_expired", "tls_cert_valid", "tls.random", "tls.random_time", "tls.random_bytes",
-                "tls.alpn", "ssl_version", "ssl_state");
+        buf("tls.certs");
+        // each its own name: they are not the certificates (several take no value, and must not make
+        // tls.certs sticky); the valued ones the app layer evaluates are real keywords (TlsVersionKeyword …)
+        for (String k : new String[] {"tls.version", "tls_version", "tls.store", "tls_cert_notbefore",
+                "tls_cert_notafter", "tls_cert_expired", "tls_cert_valid", "tls.random", "tls.random_time",
+                "tls.random_bytes", "tls.alpn", "ssl_version", "ssl_state"}) {
+            buf(k);
+        }
         buf("ja3.hash", "ja3_hash");
         buf("ja3.string", "ja3_string");
         buf("ja3s.hash", "ja3s_hash");

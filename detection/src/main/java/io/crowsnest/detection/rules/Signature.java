@@ -87,6 +87,8 @@ public final class Signature {
     private String waitingOn;
     /** The content added last, whichever list it went to (content modifiers apply to it). */
     private ContentMatch lastContent;
+    /** Valued app-layer keywords (tls.version:1.2 …), tested on the transaction the rule fires on. */
+    private final List<io.crowsnest.detection.inspect.TxCondition> txConditions;
 
     // ---- engine ---------------------------------------------------------------------------------
     private int num = -1;
@@ -104,6 +106,7 @@ public final class Signature {
         this.buffers = new LinkedHashMap<>();
         this.transforms = new LinkedHashMap<>();
         this.transformFns = new LinkedHashMap<>();
+        this.txConditions = new ArrayList<>();
     }
 
     /**
@@ -121,6 +124,7 @@ public final class Signature {
         this.buffers = o.buffers;
         this.transforms = o.transforms;
         this.transformFns = o.transformFns;
+        this.txConditions = o.txConditions;
         this.sid = o.sid;
         this.gid = o.gid;
         this.rev = o.rev;
@@ -220,6 +224,10 @@ public final class Signature {
     public Map<String, List<PayloadElement>> buffers() { return Collections.unmodifiableMap(buffers); }
     public Map<String, List<String>> transforms() { return Collections.unmodifiableMap(transforms); }
     public String appProtocol() { return appProtocol; }
+    /** Valued app-layer keywords, in rule order. */
+    public List<io.crowsnest.detection.inspect.TxCondition> txConditions() {
+        return Collections.unmodifiableList(txConditions);
+    }
     /**
      * Null when the rule runs on packets now; else what it waits on, e.g. "app-layer buffer http.uri" or
      * "app-layer protocol http". Such a rule is complete but the engine does not evaluate it until the app
@@ -295,6 +303,13 @@ public final class Signature {
     public void addToBuffer(String buffer, PayloadElement e) {
         buffers.computeIfAbsent(buffer, k -> new ArrayList<>()).add(e);
         waitOn("app-layer buffer " + buffer);
+    }
+
+    /** Adds a valued app-layer keyword ({@code keyword} names it for {@code rules check}). */
+    public void addTxCondition(String keyword, io.crowsnest.detection.inspect.TxCondition c) {
+        txConditions.add(c);
+        ipOnlyIncompatible = true;
+        waitOn("app-layer keyword " + keyword);
     }
 
     /** Makes {@code buffer} (canonical name; null for the packet payload) the sticky buffer. */

@@ -1,0 +1,116 @@
+package io.crowsnest.detection.keywords;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crowsnest.applayer.Transaction;
+import io.crowsnest.applayer.dns.DnsParser;
+import io.crowsnest.applayer.tls.TlsParser;
+import io.crowsnest.detection.TlsRecords;
+import io.crowsnest.detection.inspect.TxCondition;
+import io.crowsnest.detection.rules.RuleLoadResult;
+import io.crowsnest.detection.rules.RuleLoader;
+import io.crowsnest.detection.rules.RuleVariables;
+import io.crowsnest.detection.rules.Signature;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** tls.version and the DNS header keywords: parsing, and evaluation on transactions the real parsers built. */
+class AppLayerValueKeywordTest {
+    static Signature sig(String opts) {
+        RuleLoadResult r = new RuleLoader().load("alert ip any any -> any any (" + opts + " sid:1;)", "k",
+                RuleVariables.suricataDefaults());
+        assertEquals(List.of(), r.errors(), opts);
+        return r.signatures().get(0);
+    }
+
+    static String error(String opts) {
+        RuleLoadResult r = new RuleLoader().load("alert ip any any -> any any (" + opts + " sid:1;)", "k",
+                RuleVariables.suricataDefaults());
+        assertEquals(1, r.errors().size(), () -> "expected an error for " + opts);
+        return r.errors().get(0).message();
+    }
+
+    static TxCondition cond(String opts) {
+        List<TxCondition> c = sig(opts).txConditions();
+        assertEquals(1, c.size());
+        return c.get(0);
+    }
+
+    static Transaction tls(int clientLegacy, int[] clientSv, int serverLegacy, int serverSv) {
+        TlsParser p = new TlsParser((tx, ts) -> { }, e -> { });
+        byte[] ch = TlsRecords.clientHello(clientLegacy, "x.example", clientSv);
+        p.parse(true, ch, 0, ch.length);
+        if (serverLegacy != 0) {
+            byte[] sh = TlsRecords.record(2, TlsRecords.serverHelloBody(serverLegacy, serverSv));
+            p.parse(false, sh, 0, sh.length);
+        }
+        return p.tx;
+    }
+
+    static Transaction dns(byte[] query, byte[] response) {
+        List<Transaction> seen = new ArrayList<>();
+        DnsParser p = new DnsParser((tx, ts) -> seen.add(tx), e -> { });
+        if (query != null) {
+            p.datagram(true, query, 0, query.length);
+        }
+        if (response != null) {
+            p.datagram(false, response, 0, response.length);
+        }
+        return seen.get(seen.size() - 1);
+    }
+
+    @Test
+    void tlsVersionValues() {
+        Transaction t12 = tls(0x0303, new int[0], 0x0303, 0);
+        assertTrue(cond("tls.version:1.2;").match(t12, true));
+        assertTrue(cond("tls.version:1.2;").match(t12, false));
+        assertFalse(cond("tls.version:1.1;").match(t12, false));
+        Transaction t10 = tls(0x0301, new int[0], 0, 0);
+        assertTrue(cond("tls.version:1.0;").match(t10, true));
+        assertFalse(cond("tls.version:1.0;").match(t10, false), "no ServerHello yet: no server version");
+        Transaction t13 = tls(0x0303, new int[] {0x0304, 0x0303}, 0x0303, 0x0304);
+        assertTrue(cond("tls.version:1.3;").match(t13, true));
+        assertTrue(cond("tls.version:1.3;").match(t13, false));
+        assertTrue(cond("tls.version:0x0304;").match(t13, false));
+        assertFalse(cond("tls.version:0x0303;").match(t13, false), "raw compares the version, not the legacy field");
+        assertTrue(error("tls.version:1.4;").contains("tls.version"));
+        assertTrue(error("tls.version:0x123;").contains("tls.version"));
+        assertTrue(error("tls.version:0xzzzz;").contains("tls.version"));
+    }
+
+    @Test
+    void dnsOpcodeRcodeRrtypeValues() {
+        byte[] q = TlsRecords.dns(7, 0x2100, "a.example", 16); // opcode 4 (NOTIFY), RD
+        byte[] r = TlsRecords.dns(7, 0xa185, "a.example", 16); // response, opcode 4, rcode 5 (REFUSED)
+        Transaction tx = dns(q, r);
+        assertTrue(cond("dns.opcode:4;").match(tx, true));
+        assertTrue(cond("dns.opcode:4;").match(tx, false));
+        assertFalse(cond("dns.opcode:!4;").match(tx, true));
+        assertTrue(cond("dns.opcode:3-5;").match(tx, true));
+        assertFalse(cond("dns.opcode:!3-5;").match(tx, true));
+        assertTrue(cond("dns.opcode:>3;").match(tx, true));
+        assertTrue(cond("dns.rcode:refused;").match(tx, false));
+        assertTrue(cond("dns.rcode:5;").match(tx, false));
+        assertFalse(cond("dns.rcode:5;").match(tx, true), "the query's rcode is 0");
+        assertTrue(cond("dns.rcode:!nxdomain;").match(tx, false));
+        assertTrue(cond("dns.rrtype:TXT;").match(tx, true));
+        assertTrue(cond("dns.rrtype:16;").match(tx, false));
+        assertFalse(cond("dns.rrtype:1;").match(tx, true));
+        Transaction onlyQuery = dns(q, null);
+        assertFalse(cond("dns.opcode:4;").match(onlyQuery, false), "no response yet");
+        assertTrue(error("dns.opcode:!;").contains("dns.opcode"));
+        assertTrue(error("dns.opcode:256;").contains("dns.opcode"));
+        assertTrue(error("dns.rcode:bogus;").contains("dns.rcode"));
+        assertTrue(error("dns.rrtype:5-3;").contains("dns.rrtype"));
+    }
+
+    @Test
+    void aValuedKeywordOfAnotherProtocolIsNotEvaluatedOnThisOne() {
+        Transaction t = tls(0x0303, new int[0], 0x0303, 0);
+        assertFalse(cond("dns.opcode:0;").match(t, true));
+        assertFalse(cond("tls.version:1.2;").match(dns(TlsRecords.dns(1, 0x0100, "a.b", 1), null), true));
+    }
+}
