@@ -19,8 +19,9 @@ public final class Buf {
             HTTP_HEADER_NAMES = 18, HTTP_CONTENT_LEN = 19, HTTP_REFERER = 20, HTTP_SERVER = 21, HTTP_LOCATION = 22,
             DNS_QUERY = 23, TLS_SNI = 24, TLS_CERT_SUBJECT = 25, TLS_CERT_ISSUER = 26, TLS_CERT_SERIAL = 27,
             JA3_HASH = 28, JA3_STRING = 29, JA3S_HASH = 30, JA3S_STRING = 31, SSH_PROTO = 32, SSH_SOFTWARE = 33,
-            REDIS_COMMAND = 34, HTTP_ACCEPT = 35, HTTP_CONNECTION = 36, JA4_HASH = 37;
-    public static final int COUNT = 38;
+            REDIS_COMMAND = 34, HTTP_ACCEPT = 35, HTTP_CONNECTION = 36, JA4_HASH = 37, TLS_CERTS = 38,
+            HTTP_START = 39, HTTP_ACCEPT_ENC = 40, HTTP_ACCEPT_LANG = 41;
+    public static final int COUNT = 42;
 
     private static final String[] NAMES = new String[COUNT];
     private static final int[] DIRS = new int[COUNT];
@@ -61,11 +62,15 @@ public final class Buf {
         def(HTTP_LOCATION, "http.location", h, DIR_TO_CLIENT);
         def(HTTP_ACCEPT, "http.accept", h, DIR_TO_SERVER);
         def(HTTP_CONNECTION, "http.connection", h, DIR_BOTH);
+        def(HTTP_START, "http.start", h, DIR_BOTH);
+        def(HTTP_ACCEPT_ENC, "http.accept_enc", h, DIR_TO_SERVER);
+        def(HTTP_ACCEPT_LANG, "http.accept_lang", h, DIR_TO_SERVER);
         def(DNS_QUERY, "dns.query", AppProto.DNS, DIR_TO_SERVER);
         def(TLS_SNI, "tls.sni", AppProto.TLS, DIR_TO_SERVER);
         def(TLS_CERT_SUBJECT, "tls.cert_subject", AppProto.TLS, DIR_TO_CLIENT);
         def(TLS_CERT_ISSUER, "tls.cert_issuer", AppProto.TLS, DIR_TO_CLIENT);
         def(TLS_CERT_SERIAL, "tls.cert_serial", AppProto.TLS, DIR_TO_CLIENT);
+        def(TLS_CERTS, "tls.certs", AppProto.TLS, DIR_TO_CLIENT);
         def(JA3_HASH, "ja3.hash", AppProto.TLS, DIR_TO_SERVER);
         def(JA3_STRING, "ja3.string", AppProto.TLS, DIR_TO_SERVER);
         def(JA3S_HASH, "ja3s.hash", AppProto.TLS, DIR_TO_CLIENT);

@@ -39,7 +39,8 @@ public final class HttpTx extends Transaction {
     public byte[] host, hostRaw, userAgent, cookie, requestContentType;
     public final ByteBuf requestBody;
     public boolean requestSeen, requestComplete;
-    private byte[] requestHeaderNorm;
+    private byte[] requestHeaderNorm, requestStart;
+    private boolean requestHeadersComplete;
 
     // response
     public byte[] responseLine, responseProtocol, statCode, statMsg;
@@ -51,7 +52,8 @@ public final class HttpTx extends Transaction {
     public boolean responseSeen, responseComplete;
     /** Response body bytes on the wire (after de-chunking, before decompression). */
     public long responseLength;
-    private byte[] responseHeaderNorm;
+    private byte[] responseHeaderNorm, responseStart;
+    private boolean responseHeadersComplete;
 
     HttpTx(int bodyLimit, int headerLimit) {
         requestBody = new ByteBuf(0, bodyLimit);
@@ -104,10 +106,43 @@ public final class HttpTx extends Transaction {
 
     void requestHeadersDone() {
         requestHeaderNorm = null;
+        requestStart = null;
+        requestHeadersComplete = true;
     }
 
     void responseHeadersDone() {
         responseHeaderNorm = null;
+        responseStart = null;
+        responseHeadersComplete = true;
+    }
+
+    /**
+     * Suricata's {@code http.start}: the request (response) line, CRLF, each header as {@code name: value}
+     * CRLF, then the empty line's CRLF. Built once the headers are complete, kept with the transaction.
+     */
+    private byte[] start(boolean toServer) {
+        byte[] line = toServer ? requestLine : responseLine;
+        if (line == null || !(toServer ? requestHeadersComplete : responseHeadersComplete)) {
+            return null;
+        }
+        byte[] cached = toServer ? requestStart : responseStart;
+        if (cached != null) {
+            return cached;
+        }
+        byte[] headers = norm(toServer ? requestHeaders : responseHeaders);
+        byte[] b = new byte[line.length + 2 + headers.length + 2];
+        System.arraycopy(line, 0, b, 0, line.length);
+        b[line.length] = '\r';
+        b[line.length + 1] = '\n';
+        System.arraycopy(headers, 0, b, line.length + 2, headers.length);
+        b[b.length - 2] = '\r';
+        b[b.length - 1] = '\n';
+        if (toServer) {
+            requestStart = b;
+        } else {
+            responseStart = b;
+        }
+        return b;
     }
 
     @Override
@@ -126,6 +161,9 @@ public final class HttpTx extends Transaction {
             case Buf.HTTP_REQUEST_BODY: return toServer && requestBody.length() > 0 && slice(out, requestBody);
             case Buf.HTTP_REFERER: return toServer && slice(out, requestHeader("referer"));
             case Buf.HTTP_ACCEPT: return toServer && slice(out, requestHeader("accept"));
+            case Buf.HTTP_ACCEPT_ENC: return toServer && slice(out, requestHeader("accept-encoding"));
+            case Buf.HTTP_ACCEPT_LANG: return toServer && slice(out, requestHeader("accept-language"));
+            case Buf.HTTP_START: return slice(out, start(toServer));
             case Buf.HTTP_PROTOCOL: return slice(out, toServer ? protocol : responseProtocol);
             case Buf.HTTP_COOKIE: return slice(out, toServer ? cookie : responseCookie);
             case Buf.HTTP_CONTENT_TYPE: return slice(out, toServer ? requestContentType : responseContentType);

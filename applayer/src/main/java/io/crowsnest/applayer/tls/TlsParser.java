@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * TLS 1.0–1.3 handshake parsing of one connection, incremental over the reassembled streams: records are
  * reassembled (bounded), handshake messages may span records; ClientHello (SNI, JA3), ServerHello (version,
- * JA3S) and the first certificate of Certificate (subject, issuer, serial) are extracted. After a
+ * JA3S) and the server's Certificate message (every certificate's DER bytes, at most {@link TlsTx#MAX_CERTS}
+ * with the rest counted; subject, issuer and serial of the first) are extracted. After a
  * ChangeCipherSpec the direction is encrypted and ignored.
  */
 public final class TlsParser {
@@ -327,21 +328,42 @@ public final class TlsParser {
         if (tx.serverVersion == 0x0304) {
             return; // encrypted in TLS 1.3
         }
-        p += 3; // total length
-        int cl = (m[p] & 0xFF) << 16 | (m[p + 1] & 0xFF) << 8 | (m[p + 2] & 0xFF);
+        int listEnd = Math.min(off + len, p + 3 + u24(m, p));
         p += 3;
-        if (p + cl > off + len) {
-            return;
+        boolean first = true;
+        while (p + 3 <= listEnd) {
+            int cl = u24(m, p);
+            p += 3;
+            if (p + cl > listEnd) {
+                anomaly.accept("tls.invalid_certificate");
+                return;
+            }
+            if (tx.certs.size() < TlsTx.MAX_CERTS) {
+                tx.certs.add(java.util.Arrays.copyOfRange(m, p, p + cl));
+            } else {
+                tx.certsCut++;
+            }
+            if (first) {
+                first = false;
+                X509Names names = X509Names.parse(m, p, cl);
+                if (names != null) {
+                    tx.certSubject = names.subject.getBytes(StandardCharsets.UTF_8);
+                    tx.certIssuer = names.issuer.getBytes(StandardCharsets.UTF_8);
+                    tx.certSerial = names.serial.getBytes(StandardCharsets.ISO_8859_1);
+                } else {
+                    anomaly.accept("tls.invalid_certificate");
+                }
+            }
+            p += cl;
         }
-        X509Names names = X509Names.parse(m, p, cl);
-        if (names != null) {
-            tx.certSubject = names.subject.getBytes(StandardCharsets.UTF_8);
-            tx.certIssuer = names.issuer.getBytes(StandardCharsets.UTF_8);
-            tx.certSerial = names.serial.getBytes(StandardCharsets.ISO_8859_1);
-            tx.certSeen = true;
-        } else {
-            anomaly.accept("tls.invalid_certificate");
+        tx.certSeen = !tx.certs.isEmpty() || tx.certsCut > 0;
+        if (tx.certsCut > 0) {
+            anomaly.accept("tls.certificates_cut");
         }
+    }
+
+    private static int u24(byte[] b, int p) {
+        return (b[p] & 0xFF) << 16 | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF);
     }
 
     private static void append(StringBuilder s, int v) {

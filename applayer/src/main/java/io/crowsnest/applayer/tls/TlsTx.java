@@ -19,6 +19,12 @@ public final class TlsTx extends Transaction {
     /** JA4 of the ClientHello ({@link Ja4}), null until one was parsed. */
     public String ja4;
     public byte[] certSubject, certIssuer, certSerial;
+    /** Most certificates of the server's Certificate message kept ({@link #certs}); the rest are counted. */
+    public static final int MAX_CERTS = 16;
+    /** DER bytes of each certificate of the server's Certificate message, in order (at most MAX_CERTS). */
+    public final java.util.List<byte[]> certs = new java.util.ArrayList<>(0);
+    /** Certificates of that message not kept (past MAX_CERTS). */
+    public int certsCut;
     public boolean clientHelloSeen, serverHelloSeen, certSeen, clientDone, serverDone;
 
     @Override
@@ -33,6 +39,9 @@ public final class TlsTx extends Transaction {
 
     @Override
     public boolean buffer(int buf, boolean toServer, int index, Slice out) {
+        if (buf == Buf.TLS_CERTS) {
+            return !toServer && index < certs.size() && slice(out, certs.get(index));
+        }
         if (index != 0) {
             return false;
         }

@@ -133,4 +133,22 @@ class HttpParserTest {
         p.parse(true, big, 0, big.length); // a 100 KB "request line"
         assertTrue(p.anomalies().contains("http.request_line_too_long"));
     }
+
+    @Test
+    void httpStartIsTheLineAndHeadersOnceTheyAreCompleteAndAcceptHeadersAreBuffers() {
+        feed(parser, true, "GET / HTTP/1.1\r\nHost: google.com\r\nAccept-Encoding: gzip\r\n");
+        HttpTx tx = txs().get(0);
+        assertEquals(null, buf(tx, Buf.HTTP_START, true), "headers not complete yet");
+        feed(parser, true, "Accept-Language:   en-US\r\n\r\n");
+        assertEquals("GET / HTTP/1.1\r\nHost: google.com\r\nAccept-Encoding: gzip\r\nAccept-Language: en-US\r\n\r\n",
+                buf(tx, Buf.HTTP_START, true));
+        assertEquals("gzip", buf(tx, Buf.HTTP_ACCEPT_ENC, true));
+        assertEquals("en-US", buf(tx, Buf.HTTP_ACCEPT_LANG, true));
+        assertEquals(null, buf(tx, Buf.HTTP_ACCEPT, true), "Accept is not Accept-Encoding");
+        assertEquals(null, buf(tx, Buf.HTTP_START, false));
+        feed(parser, false, "HTTP/1.1 302 Found\r\nSet-Cookie: a=1;\r\nContent-Length: 0\r\n\r\n");
+        assertEquals("HTTP/1.1 302 Found\r\nSet-Cookie: a=1;\r\nContent-Length: 0\r\n\r\n",
+                buf(tx, Buf.HTTP_START, false));
+        assertEquals(null, buf(tx, Buf.HTTP_ACCEPT_ENC, false), "request-only buffer");
+    }
 }

@@ -132,4 +132,83 @@ class TlsParserTest {
         assertEquals("repeat.example", new String(p.tx.sni));
         assertTrue(p.tx.clientHelloSeen && p.tx.ja4 != null);
     }
+
+    static byte[] der(String name) throws java.io.IOException {
+        try (java.io.InputStream in = TlsParserTest.class.getResourceAsStream("/tls/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A Certificate handshake message body holding {@code certs} (DER) in order. */
+    static byte[] certificateMessage(byte[]... certs) {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (byte[] c : certs) {
+            list.write(c.length >> 16); u16(list, c.length & 0xFFFF);
+            list.writeBytes(c);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(list.size() >> 16); u16(body, list.size() & 0xFFFF);
+        body.writeBytes(list.toByteArray());
+        return body.toByteArray();
+    }
+
+    static byte[] serverHello(int version) {
+        ByteArrayOutputStream sh = new ByteArrayOutputStream();
+        u16(sh, version);
+        sh.writeBytes(new byte[32]);
+        sh.write(0);
+        u16(sh, 0xc02f);
+        sh.write(0);
+        u16(sh, 0);
+        return sh.toByteArray();
+    }
+
+    @Test
+    void everyCertificateOfTheChainIsKeptAsDerInOrder() throws Exception {
+        byte[] leaf = der("leaf.der"), ca = der("ca.der");
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] rec = record(2, serverHello(0x0303), 11, certificateMessage(leaf, ca), 14, new byte[0]);
+        for (int i = 0; i < rec.length; i += 7) { // in pieces: the message spans parse calls
+            p.parse(false, rec, i, Math.min(7, rec.length - i));
+        }
+        assertEquals(java.util.List.of(), ev);
+        Slice s = new Slice();
+        assertTrue(p.tx.buffer(Buf.TLS_CERTS, false, 0, s));
+        assertTrue(java.util.Arrays.equals(leaf, java.util.Arrays.copyOfRange(s.buf, s.off, s.off + s.len)));
+        assertTrue(p.tx.buffer(Buf.TLS_CERTS, false, 1, s));
+        assertTrue(java.util.Arrays.equals(ca, java.util.Arrays.copyOfRange(s.buf, s.off, s.off + s.len)));
+        assertTrue(!p.tx.buffer(Buf.TLS_CERTS, false, 2, s));
+        assertTrue(!p.tx.buffer(Buf.TLS_CERTS, true, 0, s), "server certificates: to_client only");
+        assertTrue(new String(p.tx.certSubject).contains("c2.example.test"), new String(p.tx.certSubject));
+        assertEquals(0, p.tx.certsCut);
+    }
+
+    @Test
+    void certificatesPastTheBoundAreCountedNotKept() {
+        byte[][] many = new byte[TlsTx.MAX_CERTS + 3][];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = new byte[] {0x30, 0x03, 0x02, 0x01, (byte) i}; // not X.509: kept all the same
+        }
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] rec = record(2, serverHello(0x0303), 11, certificateMessage(many));
+        p.parse(false, rec, 0, rec.length);
+        assertEquals(TlsTx.MAX_CERTS, p.tx.certs.size());
+        assertEquals(3, p.tx.certsCut);
+        assertEquals((byte) (TlsTx.MAX_CERTS - 1), p.tx.certs.get(TlsTx.MAX_CERTS - 1)[4]);
+        assertEquals(java.util.List.of("tls.invalid_certificate", "tls.certificates_cut"), ev);
+    }
+
+    @Test
+    void aCertificateLongerThanItsListIsAnAnomaly() {
+        byte[] body = certificateMessage(new byte[] {1, 2, 3, 4});
+        body[5] = 9; // first certificate claims 9 bytes, the list holds 4
+        java.util.List<String> ev = new java.util.ArrayList<>();
+        TlsParser p = new TlsParser((tx, ts) -> { }, ev::add);
+        byte[] rec = record(2, serverHello(0x0303), 11, body);
+        p.parse(false, rec, 0, rec.length);
+        assertEquals(java.util.List.of("tls.invalid_certificate"), ev);
+        assertTrue(p.tx.certs.isEmpty());
+    }
 }

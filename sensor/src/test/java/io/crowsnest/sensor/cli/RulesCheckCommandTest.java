@@ -35,7 +35,7 @@ class RulesCheckCommandTest {
             + "alert tcp any any -> any any (msg:\"ok\"; content:\"fine\"; sid:13;)\n";
     /** One rule on a buffer the app layer feeds (active), one on a buffer it does not feed yet (waiting). */
     static final String APP = "alert http any any -> any any (msg:\"h\"; http.uri; content:\"/x\"; sid:20;)\n"
-            + "alert tls any any -> any any (msg:\"t\"; tls.certs; content:\"y\"; sid:21;)\n";
+            + "alert smb any any -> any any (msg:\"t\"; smb.named_pipe; content:\"y\"; sid:21;)\n";
 
     @Test
     void allGoodExitsZeroAndCountsOnlyEnabledRules(@TempDir Path dir) throws IOException {
@@ -63,7 +63,7 @@ class RulesCheckCommandTest {
         assertEquals(0, run("rules", "check", f.toString()), err);
         assertTrue(out.contains("2 total, 2 loaded"), out);
         assertTrue(out.contains("waiting:  1 loaded, waiting on the app layer"), out);
-        assertTrue(out.contains("1  app-layer buffer tls.certs"), out);
+        assertTrue(out.contains("1  app-layer buffer smb.named_pipe"), out);
         assertTrue(!out.contains("app-layer buffer http.uri"), "http.uri is fed by the HTTP parser: " + out);
     }
 
@@ -101,7 +101,7 @@ class RulesCheckCommandTest {
         JsonNode s = n.get("seconds");
         assertTrue(s.get("parse").asDouble() >= 0 && s.get("build").asDouble() >= 0);
         assertEquals(s.get("parse").asDouble() + s.get("build").asDouble(), s.get("total").asDouble(), 1e-5);
-        assertEquals(1, n.get("waiting_by_reason").get("app-layer buffer tls.certs").asInt());
+        assertEquals(1, n.get("waiting_by_reason").get("app-layer buffer smb.named_pipe").asInt());
         assertTrue(n.get("waiting_by_reason").get("app-layer buffer http.uri") == null);
     }
 
