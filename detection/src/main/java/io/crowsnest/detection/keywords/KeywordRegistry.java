@@ -66,6 +66,7 @@ public final class KeywordRegistry {
             DnsHeaderKeyword.opcode(),
             DnsHeaderKeyword.rcode(),
             DnsHeaderKeyword.rrtype(),
+            new Asn1Keyword(),
             new Base64DecodeKeyword(),
             new Base64DataKeyword(),
             new PktDataKeyword(),
