@@ -63,6 +63,26 @@ class AppLayerOwnRulesTest {
     }
 
     @Test
+    void tlsCertsRulesSeeEveryCertificateOfTheServersChain(@TempDir Path dir) throws IOException {
+        // Chrome 34 to google.de, TLS 1.2: leaf *.google.de issued by Google Internet Authority G2, then G2
+        // itself, issued by GeoTrust Global CA (a name only the second certificate holds)
+        List<JsonNode> ev = replay("normal/zeek-tls-chrome-34-google.pcap",
+                "alert tls any any -> any any (msg:\"leaf\"; flow:established,to_client; tls.certs; "
+                        + "content:\"*.google.de\"; sid:11;)\n"
+                        + "alert tls any any -> any any (msg:\"chain\"; flow:established,to_client; tls.certs; "
+                        + "content:\"GeoTrust Global CA\"; sid:12;)\n"
+                        + "alert tls any any -> any any (msg:\"first only\"; tls.cert_issuer; content:\"GeoTrust\"; sid:13;)\n"
+                        + "alert tls any any -> any any (msg:\"version\"; flow:to_client; tls.version:1.2; sid:14;)\n"
+                        + "alert tls any any -> any any (msg:\"no such cert\"; tls.certs; content:\"Let's Encrypt\"; sid:15;)\n",
+                false, dir);
+        assertEquals(1, alerts(ev, 11));
+        assertEquals(1, alerts(ev, 12), "the intermediate certificate is inspected too");
+        assertEquals(0, alerts(ev, 13), "tls.cert_issuer is the leaf's issuer only");
+        assertEquals(1, alerts(ev, 14));
+        assertEquals(0, alerts(ev, 15));
+    }
+
+    @Test
     void dockerApiCallsOverHttpMatchOnTheUri(@TempDir Path dir) throws IOException {
         List<JsonNode> ev = replay("container-api/zeek-docker-http-upgrade.pcap",
                 "alert http any any -> any any (msg:\"docker api\"; http.uri; content:\"/containers/\"; sid:2;)\n",
