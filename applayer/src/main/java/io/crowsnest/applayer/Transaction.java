@@ -19,6 +19,37 @@ public abstract class Transaction {
     /** Packet time (ns) of the first and of the completing packet (behaviour: what happened while it was served). */
     public long startNanos, endNanos;
 
+    /** Most app-layer events kept per transaction (Suricata's tx events); further ones are dropped. */
+    public static final int MAX_EVENTS = 8;
+    private String[] events;
+    private int eventCount;
+
+    /**
+     * Records an app-layer event on this transaction ({@code http.invalid_transfer_encoding_value_in_request}
+     * …), the name as the {@code app-layer-event} keyword spells it; a repeated event is kept once.
+     */
+    public final void addEvent(String event) {
+        if (hasEvent(event) || eventCount == MAX_EVENTS) {
+            return;
+        }
+        if (events == null) {
+            events = new String[2];
+        } else if (eventCount == events.length) {
+            events = java.util.Arrays.copyOf(events, Math.min(MAX_EVENTS, eventCount * 2));
+        }
+        events[eventCount++] = event;
+    }
+
+    /** Was {@code event} raised on this transaction? Allocation-free. */
+    public final boolean hasEvent(String event) {
+        for (int i = 0; i < eventCount; i++) {
+            if (events[i].equals(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The protocol ({@link AppProto}). */
     public abstract int proto();
 

@@ -286,6 +286,12 @@ final class RequestParser {
         t.requestHeadersDone();
         byte[] te = HttpTx.find(t.requestHeaders, "transfer-encoding");
         byte[] cl = HttpTx.find(t.requestHeaders, "content-length");
+        if (te != null && !"chunked".equalsIgnoreCase(new String(te, StandardCharsets.ISO_8859_1))) {
+            // libhtp: a request T-E that is not exactly "chunked" ("chunked, chunked", "xchunked" …) is
+            // invalid (request smuggling); the body is still framed by the chunked token as before
+            t.addEvent(io.crowsnest.applayer.AppLayerEvents.HTTP_INVALID_TE_REQUEST);
+            conn.anomaly(io.crowsnest.applayer.AppLayerEvents.HTTP_INVALID_TE_REQUEST);
+        }
         if (te != null && HttpParser.hasToken(te, "chunked")) {
             state = CHUNK_SIZE;
         } else if (cl != null && HttpParser.parseLong(cl) > 0) {

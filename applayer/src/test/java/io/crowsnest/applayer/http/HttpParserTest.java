@@ -151,4 +151,29 @@ class HttpParserTest {
                 buf(tx, Buf.HTTP_START, false));
         assertEquals(null, buf(tx, Buf.HTTP_ACCEPT_ENC, false), "request-only buffer");
     }
+
+    @Test
+    void aRequestTransferEncodingOtherThanChunkedIsATransactionEvent() {
+        String ev = io.crowsnest.applayer.AppLayerEvents.HTTP_INVALID_TE_REQUEST;
+        feed(parser, true, "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        feed(parser, true, "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        feed(parser, true, "POST /c HTTP/1.1\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n");
+        List<HttpTx> t = txs();
+        assertEquals(3, t.size());
+        assertTrue(!t.get(0).hasEvent(ev));
+        assertTrue(t.get(1).hasEvent(ev), "chunked twice: libhtp's invalid T-E");
+        assertEquals("abc", buf(t.get(1), Buf.HTTP_REQUEST_BODY, true), "the body is still de-chunked");
+        assertTrue(!t.get(2).hasEvent(ev), "case does not matter");
+    }
+
+    @Test
+    void transactionEventsAreBoundedAndKeptOnce() {
+        HttpTx tx = new HttpTx(16, 16);
+        for (int i = 0; i < Transaction.MAX_EVENTS + 5; i++) {
+            tx.addEvent("e" + i);
+            tx.addEvent("e" + i);
+        }
+        assertTrue(tx.hasEvent("e0") && tx.hasEvent("e" + (Transaction.MAX_EVENTS - 1)));
+        assertTrue(!tx.hasEvent("e" + Transaction.MAX_EVENTS));
+    }
 }

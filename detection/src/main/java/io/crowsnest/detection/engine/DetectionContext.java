@@ -450,7 +450,7 @@ public final class DetectionContext {
             }
         }
         matchTx = null;
-        if (ab != null && ab.tx() && !matchTx(s, ab, flowFlags)) {
+        if (ab != null && ab.tx() && !matchTx(s, ab, flow, flowFlags)) {
             return;
         }
         if (countPrefilter && s.fastPattern() != null) {
@@ -460,7 +460,7 @@ public final class DetectionContext {
     }
 
     /** Finds a transaction updated by this packet (in its direction) whose buffers match; marks it alerted. */
-    private boolean matchTx(Signature s, AppBinding ab, int flowFlags) {
+    private boolean matchTx(Signature s, AppBinding ab, Flow flow, int flowFlags) {
         boolean pktToServer = (flowFlags & FlowFlags.TO_SERVER) != 0;
         for (int i = 0, n = app.updatedCount(); i < n; i++) {
             boolean dir = app.updatedToServer(i);
@@ -474,7 +474,7 @@ public final class DetectionContext {
             if (tx.alerted(s.num(), dir)) {
                 continue;
             }
-            if (buffersMatch(s, ab, tx, dir)) {
+            if (buffersMatch(s, ab, tx, dir, flow)) {
                 if (!s.noalert() || s.postMatchArray().length > 0) {
                     tx.markAlerted(s.num(), dir);
                 }
@@ -485,9 +485,9 @@ public final class DetectionContext {
         return false;
     }
 
-    private boolean buffersMatch(Signature s, AppBinding ab, Transaction tx, boolean dir) {
+    private boolean buffersMatch(Signature s, AppBinding ab, Transaction tx, boolean dir, Flow flow) {
         for (io.crowsnest.detection.inspect.TxCondition c : ab.conds) {
-            if (!c.match(tx, dir)) {
+            if (!c.match(tx, dir, flow)) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.crowsnest.detection.inspect;
 
 import io.crowsnest.applayer.Transaction;
+import io.crowsnest.decoders.flow.Flow;
 
 /**
  * A valued app-layer keyword ({@code tls.version:1.2}, {@code dns.opcode:!0} …): a test on a parsed field of
@@ -17,6 +18,9 @@ public interface TxCondition {
      */
     int direction();
 
-    /** {@code tx} is of {@link #appProto()}; {@code toServer} is the direction being inspected. */
-    boolean match(Transaction tx, boolean toServer);
+    /**
+     * {@code tx} is of {@link #appProto()}; {@code toServer} is the direction being inspected; {@code flow}
+     * is the transaction's flow (its endpoints), null when there is none.
+     */
+    boolean match(Transaction tx, boolean toServer, Flow flow);
 }

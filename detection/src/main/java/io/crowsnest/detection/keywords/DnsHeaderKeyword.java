@@ -76,7 +76,7 @@ public final class DnsHeaderKeyword implements Keyword {
         public int appProto() { return AppProto.DNS; }
         public int direction() { return Buf.DIR_BOTH; }
 
-        public boolean match(Transaction tx, boolean toServer) {
+        public boolean match(Transaction tx, boolean toServer, io.crowsnest.decoders.flow.Flow flow) {
             if (!(tx instanceof DnsTx d)) {
                 return false;
             }

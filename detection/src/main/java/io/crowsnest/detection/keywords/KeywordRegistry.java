@@ -67,6 +67,8 @@ public final class KeywordRegistry {
             DnsHeaderKeyword.rcode(),
             DnsHeaderKeyword.rrtype(),
             new Asn1Keyword(),
+            new AppLayerEventKeyword(),
+            new FtpbounceKeyword(),
             new Base64DecodeKeyword(),
             new Base64DataKeyword(),
             new PktDataKeyword(),

@@ -55,7 +55,7 @@ public final class TlsVersionKeyword implements Keyword {
         public int appProto() { return AppProto.TLS; }
         public int direction() { return Buf.DIR_BOTH; }
 
-        public boolean match(Transaction tx, boolean toServer) {
+        public boolean match(Transaction tx, boolean toServer, io.crowsnest.decoders.flow.Flow flow) {
             if (!(tx instanceof TlsTx t)) {
                 return false;
             }

@@ -107,7 +107,7 @@ public final class AppLayer {
         buf("krb5_cname", "krb5_sname", "krb5_msg_type", "krb5_err_code");
         buf("sip.method", "sip.uri", "sip.protocol", "sip.stat_code", "sip.stat_msg", "sip.request_line",
                 "sip.response_line");
-        buf("ftpdata_command", "ftpbounce");
+        buf("ftpdata_command");
         buf("smtp.helo", "smtp.mail_from", "smtp.rcpt_to");
         buf("snmp.community", "snmp.pdu_type", "snmp.version");
         buf("mqtt.topic", "mqtt.type", "mqtt.connect.clientid");

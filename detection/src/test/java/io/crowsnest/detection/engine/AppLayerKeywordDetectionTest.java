@@ -195,4 +195,33 @@ class AppLayerKeywordDetectionTest {
         assertEquals(1, count(1));
         assertEquals(1, count(2));
     }
+
+    @Test
+    void appLayerEventOnTheTransactionTheParserFlagged() {
+        serverPort = 80;
+        setUp("alert http any any -> any any (flow:established,to_server; "
+                + "app-layer-event:http.invalid_transfer_encoding_value_in_request; content:\"/tmui/\"; sid:1;)\n"
+                + "alert http any any -> any any (app-layer-event:http.request_field_too_long; sid:2;)\n");
+        handshake();
+        assertEquals(List.of(), data(true, "POST /tmui/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+        assertEquals(List.of(1L), data(true, "POST /tmui/login.jsp HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n"
+                + "\r\n0\r\n\r\n"));
+        // an event no Crowsnest parser raises keeps its rule waiting, not silently never matching
+        assertEquals(true, h.engine.isParked(h.engine.signatures().stream().filter(x -> x.sid() == 2).findFirst()
+                .orElseThrow()));
+    }
+
+    @Test
+    void ftpbounceIsAPortCommandNamingAnotherHost() {
+        serverPort = 21;
+        setUp("alert tcp any any -> any 21 (flow:to_server,established; content:\"PORT\"; nocase; ftpbounce; "
+                + "pcre:\"/^PORT/smi\"; sid:1;)\n");
+        handshake();
+        data(false, "220 FTP server ready\r\n");
+        assertEquals(List.of(), data(true, "PORT 10,0,0,1,156,64\r\n"), "the client's own address");
+        data(false, "200 PORT command successful\r\n");
+        assertEquals(List.of(1L), data(true, "PORT 192,168,7,9,0,21\r\n"));
+        data(false, "200 PORT command successful\r\n");
+        assertEquals(List.of(), data(true, "PORT 300,1,1,1,0,21\r\n"), "not an address");
+    }
 }

@@ -65,17 +65,17 @@ class AppLayerValueKeywordTest {
     @Test
     void tlsVersionValues() {
         Transaction t12 = tls(0x0303, new int[0], 0x0303, 0);
-        assertTrue(cond("tls.version:1.2;").match(t12, true));
-        assertTrue(cond("tls.version:1.2;").match(t12, false));
-        assertFalse(cond("tls.version:1.1;").match(t12, false));
+        assertTrue(cond("tls.version:1.2;").match(t12, true, null));
+        assertTrue(cond("tls.version:1.2;").match(t12, false, null));
+        assertFalse(cond("tls.version:1.1;").match(t12, false, null));
         Transaction t10 = tls(0x0301, new int[0], 0, 0);
-        assertTrue(cond("tls.version:1.0;").match(t10, true));
-        assertFalse(cond("tls.version:1.0;").match(t10, false), "no ServerHello yet: no server version");
+        assertTrue(cond("tls.version:1.0;").match(t10, true, null));
+        assertFalse(cond("tls.version:1.0;").match(t10, false, null), "no ServerHello yet: no server version");
         Transaction t13 = tls(0x0303, new int[] {0x0304, 0x0303}, 0x0303, 0x0304);
-        assertTrue(cond("tls.version:1.3;").match(t13, true));
-        assertTrue(cond("tls.version:1.3;").match(t13, false));
-        assertTrue(cond("tls.version:0x0304;").match(t13, false));
-        assertFalse(cond("tls.version:0x0303;").match(t13, false), "raw compares the version, not the legacy field");
+        assertTrue(cond("tls.version:1.3;").match(t13, true, null));
+        assertTrue(cond("tls.version:1.3;").match(t13, false, null));
+        assertTrue(cond("tls.version:0x0304;").match(t13, false, null));
+        assertFalse(cond("tls.version:0x0303;").match(t13, false, null), "raw compares the version, not the legacy field");
         assertTrue(error("tls.version:1.4;").contains("tls.version"));
         assertTrue(error("tls.version:0x123;").contains("tls.version"));
         assertTrue(error("tls.version:0xzzzz;").contains("tls.version"));
@@ -86,21 +86,21 @@ class AppLayerValueKeywordTest {
         byte[] q = TlsRecords.dns(7, 0x2100, "a.example", 16); // opcode 4 (NOTIFY), RD
         byte[] r = TlsRecords.dns(7, 0xa185, "a.example", 16); // response, opcode 4, rcode 5 (REFUSED)
         Transaction tx = dns(q, r);
-        assertTrue(cond("dns.opcode:4;").match(tx, true));
-        assertTrue(cond("dns.opcode:4;").match(tx, false));
-        assertFalse(cond("dns.opcode:!4;").match(tx, true));
-        assertTrue(cond("dns.opcode:3-5;").match(tx, true));
-        assertFalse(cond("dns.opcode:!3-5;").match(tx, true));
-        assertTrue(cond("dns.opcode:>3;").match(tx, true));
-        assertTrue(cond("dns.rcode:refused;").match(tx, false));
-        assertTrue(cond("dns.rcode:5;").match(tx, false));
-        assertFalse(cond("dns.rcode:5;").match(tx, true), "the query's rcode is 0");
-        assertTrue(cond("dns.rcode:!nxdomain;").match(tx, false));
-        assertTrue(cond("dns.rrtype:TXT;").match(tx, true));
-        assertTrue(cond("dns.rrtype:16;").match(tx, false));
-        assertFalse(cond("dns.rrtype:1;").match(tx, true));
+        assertTrue(cond("dns.opcode:4;").match(tx, true, null));
+        assertTrue(cond("dns.opcode:4;").match(tx, false, null));
+        assertFalse(cond("dns.opcode:!4;").match(tx, true, null));
+        assertTrue(cond("dns.opcode:3-5;").match(tx, true, null));
+        assertFalse(cond("dns.opcode:!3-5;").match(tx, true, null));
+        assertTrue(cond("dns.opcode:>3;").match(tx, true, null));
+        assertTrue(cond("dns.rcode:refused;").match(tx, false, null));
+        assertTrue(cond("dns.rcode:5;").match(tx, false, null));
+        assertFalse(cond("dns.rcode:5;").match(tx, true, null), "the query's rcode is 0");
+        assertTrue(cond("dns.rcode:!nxdomain;").match(tx, false, null));
+        assertTrue(cond("dns.rrtype:TXT;").match(tx, true, null));
+        assertTrue(cond("dns.rrtype:16;").match(tx, false, null));
+        assertFalse(cond("dns.rrtype:1;").match(tx, true, null));
         Transaction onlyQuery = dns(q, null);
-        assertFalse(cond("dns.opcode:4;").match(onlyQuery, false), "no response yet");
+        assertFalse(cond("dns.opcode:4;").match(onlyQuery, false, null), "no response yet");
         assertTrue(error("dns.opcode:!;").contains("dns.opcode"));
         assertTrue(error("dns.opcode:256;").contains("dns.opcode"));
         assertTrue(error("dns.rcode:bogus;").contains("dns.rcode"));
@@ -110,7 +110,7 @@ class AppLayerValueKeywordTest {
     @Test
     void aValuedKeywordOfAnotherProtocolIsNotEvaluatedOnThisOne() {
         Transaction t = tls(0x0303, new int[0], 0x0303, 0);
-        assertFalse(cond("dns.opcode:0;").match(t, true));
-        assertFalse(cond("tls.version:1.2;").match(dns(TlsRecords.dns(1, 0x0100, "a.b", 1), null), true));
+        assertFalse(cond("dns.opcode:0;").match(t, true, null));
+        assertFalse(cond("tls.version:1.2;").match(dns(TlsRecords.dns(1, 0x0100, "a.b", 1), null), true, null));
     }
 }
