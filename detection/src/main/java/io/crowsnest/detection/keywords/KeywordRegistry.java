@@ -69,6 +69,8 @@ public final class KeywordRegistry {
             new Asn1Keyword(),
             new AppLayerEventKeyword(),
             new FtpbounceKeyword(),
+            SshVersionKeyword.protoversion(),
+            SshVersionKeyword.softwareversion(),
             new Base64DecodeKeyword(),
             new Base64DataKeyword(),
             new PktDataKeyword(),

@@ -97,8 +97,8 @@ public final class AppLayer {
         buf("ja3s.hash", "ja3s_hash");
         buf("ja3s.string", "ja3s_string");
         buf("ja4.hash");
-        buf("ssh.proto", "ssh_proto", "ssh.protoversion");
-        buf("ssh.software", "ssh_software", "ssh.softwareversion");
+        buf("ssh.proto", "ssh_proto");
+        buf("ssh.software", "ssh_software");
         buf("ssh.hassh", "ssh.hassh.server", "ssh.hassh.string", "ssh.hassh.server.string");
         // Crowsnest's own: a Redis command and its arguments, joined by single spaces
         buf("redis.command");

@@ -224,4 +224,19 @@ class AppLayerKeywordDetectionTest {
         data(false, "200 PORT command successful\r\n");
         assertEquals(List.of(), data(true, "PORT 300,1,1,1,0,21\r\n"), "not an address");
     }
+
+    @Test
+    void sshBannerVersionKeywords() {
+        serverPort = 22;
+        setUp("alert ssh any any -> any any (flow:to_client; ssh.protoversion:2_compat; sid:1;)\n"
+                + "alert ssh any any -> any any (flow:to_server; ssh.protoversion:2.0; sid:2;)\n"
+                + "alert ssh any any -> any any (flow:to_server; ssh.protoversion:\"1.99\"; sid:3;)\n"
+                + "alert ssh any any -> any any (ssh.softwareversion:\"PuTTY\"; sid:4;)\n"
+                + "alert ssh any any -> any any (ssh.softwareversion:OpenSSH_8; sid:5;)\n"
+                + "alert ssh any any -> any any (flow:to_client; ssh.softwareversion:OpenSSH_7.4; sid:6;)\n");
+        handshake();
+        assertEquals(List.of(2L, 4L), data(true, "SSH-2.0-PuTTY_Release_0.64\r\n"));
+        assertEquals(List.of(1L, 6L), data(false, "SSH-1.99-OpenSSH_7.4\r\n"));
+        assertEquals(0, count(3) + count(5));
+    }
 }

@@ -113,4 +113,20 @@ class AppLayerValueKeywordTest {
         assertFalse(cond("dns.opcode:0;").match(t, true, null));
         assertFalse(cond("tls.version:1.2;").match(dns(TlsRecords.dns(1, 0x0100, "a.b", 1), null), true, null));
     }
+
+    @Test
+    void sshVersionValues() {
+        io.crowsnest.applayer.ssh.SshParser p = new io.crowsnest.applayer.ssh.SshParser((tx, ts) -> { });
+        byte[] c = "SSH-2.0-OpenSSH_9.6p1 Ubuntu\r\n".getBytes(), srv = "SSH-1.5-Cisco-1.25\r\n".getBytes();
+        p.parse(true, c, 0, c.length);
+        p.parse(false, srv, 0, srv.length);
+        Transaction tx = p.tx;
+        assertTrue(cond("ssh.protoversion:2_compat;").match(tx, true, null));
+        assertFalse(cond("ssh.protoversion:2_compat;").match(tx, false, null), "1.5 is not 2-compatible");
+        assertTrue(cond("ssh.protoversion:\"1.5\";").match(tx, false, null));
+        assertFalse(cond("ssh.protoversion:2;").match(tx, true, null), "exact, not a prefix");
+        assertTrue(cond("ssh.softwareversion:OpenSSH_9;").match(tx, true, null), "a prefix");
+        assertFalse(cond("ssh.softwareversion:OpenSSH_9;").match(tx, false, null));
+        assertTrue(error("ssh.softwareversion:\"\";").contains("ssh.softwareversion"));
+    }
 }
