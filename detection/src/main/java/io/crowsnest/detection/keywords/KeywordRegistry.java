@@ -71,6 +71,7 @@ public final class KeywordRegistry {
             new FtpbounceKeyword(),
             SshVersionKeyword.protoversion(),
             SshVersionKeyword.softwareversion(),
+            new SslVersionKeyword(),
             new Base64DecodeKeyword(),
             new Base64DataKeyword(),
             new PktDataKeyword(),

@@ -89,7 +89,7 @@ public final class AppLayer {
         // tls.certs sticky); the valued ones the app layer evaluates are real keywords (TlsVersionKeyword …)
         for (String k : new String[] {"tls.version", "tls_version", "tls.store", "tls_cert_notbefore",
                 "tls_cert_notafter", "tls_cert_expired", "tls_cert_valid", "tls.random", "tls.random_time",
-                "tls.random_bytes", "tls.alpn", "ssl_version", "ssl_state"}) {
+                "tls.random_bytes", "tls.alpn", "ssl_state"}) {
             buf(k);
         }
         buf("ja3.hash", "ja3_hash");

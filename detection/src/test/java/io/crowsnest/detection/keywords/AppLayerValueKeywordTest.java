@@ -129,4 +129,20 @@ class AppLayerValueKeywordTest {
         assertFalse(cond("ssh.softwareversion:OpenSSH_9;").match(tx, false, null));
         assertTrue(error("ssh.softwareversion:\"\";").contains("ssh.softwareversion"));
     }
+
+    @Test
+    void sslVersionLists() {
+        Transaction t = tls(0x0301, new int[0], 0x0303, 0); // client TLS 1.0, server chose 1.2
+        assertTrue(cond("ssl_version:tls1.0;").match(t, true, null));
+        assertFalse(cond("ssl_version:tls1.0;").match(t, false, null));
+        assertTrue(cond("ssl_version:sslv3, tls1.2;").match(t, false, null));
+        assertTrue(cond("ssl_version:TLS1.2;").match(t, false, null), "case-insensitive");
+        assertFalse(cond("ssl_version:!tls1.2;").match(t, false, null), "its own version negated");
+        assertFalse(cond("ssl_version:!tls1.2;").match(t, true, null), "Suricata: a negated entry only turns off");
+        Transaction draft = tls(0x0303, new int[] {0x7f1c}, 0x0303, 0x7f1c);
+        assertTrue(cond("ssl_version:tls1.3;").match(draft, false, null));
+        assertTrue(error("ssl_version:tls1.1, !tls1.2;").contains("mixes"));
+        assertTrue(error("ssl_version:tls1.1, tls1.1;").contains("twice"));
+        assertTrue(error("ssl_version:tls2.0;").contains("unknown version"));
+    }
 }
