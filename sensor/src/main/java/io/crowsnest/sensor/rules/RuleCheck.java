@@ -108,6 +108,12 @@ public final class RuleCheck {
             String w = s.waitingOn();
             // rules on buffers the app layer feeds are bound and active; only the rest wait
             if (w != null && engine.isParked(s)) {
+                // a rule on a protocol no parser handles waits on that protocol, whatever its buffers
+                // (an smtp rule's file.data is not HTTP's)
+                String proto = s.appProtocol();
+                if (proto != null && io.crowsnest.applayer.AppProto.byRuleName(proto.toLowerCase(java.util.Locale.ROOT)) < 0) {
+                    w = "app-layer protocol " + proto;
+                }
                 waiting++;
                 waitingBy.merge(w, 1, Integer::sum);
             }

@@ -35,7 +35,7 @@ class RulesCheckCommandTest {
             + "alert tcp any any -> any any (msg:\"ok\"; content:\"fine\"; sid:13;)\n";
     /** One rule on a buffer the app layer feeds (active), one on a buffer it does not feed yet (waiting). */
     static final String APP = "alert http any any -> any any (msg:\"h\"; http.uri; content:\"/x\"; sid:20;)\n"
-            + "alert smb any any -> any any (msg:\"t\"; smb.named_pipe; content:\"y\"; sid:21;)\n";
+            + "alert tcp any any -> any any (msg:\"t\"; smb.named_pipe; content:\"y\"; sid:21;)\n";
 
     @Test
     void allGoodExitsZeroAndCountsOnlyEnabledRules(@TempDir Path dir) throws IOException {

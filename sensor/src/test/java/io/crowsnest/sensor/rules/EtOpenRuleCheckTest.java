@@ -30,7 +30,7 @@ class EtOpenRuleCheckTest {
 
     /**
      * Every ET Open 5.0 rule loads (asn1 included), and the only rules still waiting are on protocols
-     * Crowsnest does not parse: SMTP (its file.data rules report that buffer), SMB, DCERPC, FTP data.
+     * Crowsnest does not parse: SMTP, SMB, DCERPC, FTP data.
      */
     @Test
     void etOpenLoadsEveryRuleAndWaitsOnlyOnUnparsedProtocols() throws IOException {
@@ -38,7 +38,7 @@ class EtOpenRuleCheckTest {
         RuleCheck.Result r = RuleCheck.run(RuleCheck.expand(List.of(dir)), Map.of(), false);
         assertTrue(r.refused() == 0, "refused: " + r.byReason());
         java.util.Set<String> unparsed = java.util.Set.of("app-layer protocol smtp", "app-layer protocol smb",
-                "app-layer protocol dcerpc", "app-layer protocol ftp-data", "app-layer buffer file.data");
+                "app-layer protocol dcerpc", "app-layer protocol ftp-data");
         for (String reason : r.waitingByReason().keySet()) {
             assertTrue(unparsed.contains(reason), "waits on something the app layer feeds: " + reason + " in "
                     + r.waitingByReason());
