@@ -350,6 +350,8 @@ public final class TlsParser {
                     tx.certSubject = names.subject.getBytes(StandardCharsets.UTF_8);
                     tx.certIssuer = names.issuer.getBytes(StandardCharsets.UTF_8);
                     tx.certSerial = names.serial.getBytes(StandardCharsets.ISO_8859_1);
+                    tx.certNotBefore = names.notBefore;
+                    tx.certNotAfter = names.notAfter;
                 } else {
                     anomaly.accept("tls.invalid_certificate");
                 }

@@ -19,6 +19,8 @@ public final class TlsTx extends Transaction {
     /** JA4 of the ClientHello ({@link Ja4}), null until one was parsed. */
     public String ja4;
     public byte[] certSubject, certIssuer, certSerial;
+    /** Validity of the first certificate, epoch seconds UTC; 0 when unknown. */
+    public long certNotBefore, certNotAfter;
     /** Most certificates of the server's Certificate message kept ({@link #certs}); the rest are counted. */
     public static final int MAX_CERTS = 16;
     /** DER bytes of each certificate of the server's Certificate message, in order (at most MAX_CERTS). */

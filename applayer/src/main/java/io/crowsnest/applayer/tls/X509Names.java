@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class X509Names {
     String subject, issuer, serial;
+    /** Validity bounds in epoch seconds (UTC); 0 when absent or not a time this parser reads. */
+    long notBefore, notAfter;
 
     private static final class Der {
         final byte[] b;
@@ -95,11 +97,66 @@ final class X509Names {
         if (!tbs.next()) { // validity
             return null;
         }
+        if (tbs.tag == 0x30) {
+            Der v = tbs.inner();
+            if (v.next()) {
+                n.notBefore = time(v);
+                if (v.next()) {
+                    n.notAfter = time(v);
+                }
+            }
+        }
         if (!tbs.next() || tbs.tag != 0x30) {
             return null;
         }
         n.subject = name(tbs.inner());
         return n;
+    }
+
+    /**
+     * UTCTime (YYMMDDHHMM[SS]Z, years 50–99 are 19xx) or GeneralizedTime (YYYYMMDDHHMM[SS]Z) as epoch
+     * seconds; 0 for anything else (local times, fractions, offsets).
+     */
+    static long time(Der d) {
+        int yearDigits = d.tag == 0x17 ? 2 : d.tag == 0x18 ? 4 : 0;
+        if (yearDigits == 0) {
+            return 0;
+        }
+        int len = d.len;
+        if (len < yearDigits + 9 || d.b[d.start + len - 1] != 'Z') {
+            return 0;
+        }
+        int digits = len - 1;
+        if (digits != yearDigits + 8 && digits != yearDigits + 10) {
+            return 0;
+        }
+        int[] f = new int[(digits - yearDigits) / 2 + 1];
+        int p = d.start;
+        int year = 0;
+        for (int i = 0; i < yearDigits; i++) {
+            int c = d.b[p++] - '0';
+            if (c < 0 || c > 9) {
+                return 0;
+            }
+            year = year * 10 + c;
+        }
+        if (yearDigits == 2) {
+            year += year >= 50 ? 1900 : 2000;
+        }
+        for (int i = 1; i < f.length; i++) {
+            int hi = d.b[p++] - '0', lo = d.b[p++] - '0';
+            if (hi < 0 || hi > 9 || lo < 0 || lo > 9) {
+                return 0;
+            }
+            f[i] = hi * 10 + lo;
+        }
+        int sec = f.length > 5 ? f[5] : 0;
+        try {
+            return java.time.LocalDateTime.of(year, f[1], f[2], f[3], f[4], sec)
+                    .toEpochSecond(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return 0;
+        }
     }
 
     private static String name(Der d) {

@@ -211,4 +211,14 @@ class TlsParserTest {
         assertEquals(java.util.List.of("tls.invalid_certificate"), ev);
         assertTrue(p.tx.certs.isEmpty());
     }
+
+    @Test
+    void theFirstCertificatesValidityIsReadAsUtcEpochSeconds() throws Exception {
+        // leaf.der: notBefore 2026-11-24T02:45:46Z, notAfter 2027-11-24T02:45:46Z (UTCTime)
+        TlsParser p = new TlsParser((tx, ts) -> { }, e -> { });
+        byte[] rec = record(2, serverHello(0x0303), 11, certificateMessage(der("leaf.der"), der("ca.der")));
+        p.parse(false, rec, 0, rec.length);
+        assertEquals(1795488346L, p.tx.certNotBefore);
+        assertEquals(1827024346L, p.tx.certNotAfter);
+    }
 }

@@ -87,8 +87,7 @@ public final class AppLayer {
         buf("tls.certs");
         // each its own name: they are not the certificates (several take no value, and must not make
         // tls.certs sticky); the valued ones the app layer evaluates are real keywords (TlsVersionKeyword …)
-        for (String k : new String[] {"tls.version", "tls_version", "tls.store", "tls_cert_notbefore",
-                "tls_cert_notafter", "tls_cert_expired", "tls_cert_valid", "tls.random", "tls.random_time",
+        for (String k : new String[] {"tls.version", "tls_version", "tls.store", "tls.random", "tls.random_time",
                 "tls.random_bytes", "tls.alpn", "ssl_state"}) {
             buf(k);
         }

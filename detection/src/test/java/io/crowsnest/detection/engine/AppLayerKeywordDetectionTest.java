@@ -239,4 +239,16 @@ class AppLayerKeywordDetectionTest {
         assertEquals(List.of(1L, 6L), data(false, "SSH-1.99-OpenSSH_7.4\r\n"));
         assertEquals(0, count(3) + count(5));
     }
+
+    @Test
+    void certificateValidityAgainstThePacketTime() {
+        setUp("alert tls any any -> any any (flow:to_client; tls_cert_valid; sid:1;)\n"
+                + "alert tls any any -> any any (tls_cert_expired; sid:2;)\n"
+                + "alert tls any any -> any any (tls_cert_notbefore:>2026-11-24T02:45; sid:3;)\n");
+        handshake();
+        data(true, TlsRecords.clientHello(0x0303, "c2.example.test"));
+        // the packets are stamped 2023-11-14; the leaf is valid until 2027-11-24
+        assertEquals(List.of(1L, 3L), data(false, serverFlight(0x0303, 0, TlsRecords.der("leaf.der"))));
+        assertEquals(0, count(2));
+    }
 }

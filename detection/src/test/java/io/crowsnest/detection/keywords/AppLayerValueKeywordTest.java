@@ -145,4 +145,41 @@ class AppLayerValueKeywordTest {
         assertTrue(error("ssl_version:tls1.1, tls1.1;").contains("twice"));
         assertTrue(error("ssl_version:tls2.0;").contains("unknown version"));
     }
+
+    static Transaction tlsWithLeaf() {
+        TlsParser p = new TlsParser((tx, ts) -> { }, e -> { });
+        byte[] rec = TlsRecords.record(2, TlsRecords.serverHelloBody(0x0303, 0), 11,
+                TlsRecords.certificateBody(TlsRecords.der("leaf.der"), TlsRecords.der("ca.der")));
+        p.parse(false, rec, 0, rec.length);
+        return p.tx;
+    }
+
+    static io.crowsnest.decoders.flow.Flow flowAt(long epochSeconds) {
+        io.crowsnest.decoders.flow.Flow f = new io.crowsnest.decoders.flow.Flow(4, 0);
+        f.lastSeenNanos = epochSeconds * 1_000_000_000L;
+        return f;
+    }
+
+    @Test
+    void certificateValidityKeywords() {
+        // the test leaf is valid from 2026-11-24T02:45:46Z to 2027-11-24T02:45:46Z
+        Transaction t = tlsWithLeaf();
+        assertTrue(cond("tls_cert_notbefore:2026-11-24T02:45:46;").match(t, false, null));
+        assertTrue(cond("tls_cert_notbefore:1795488346;").match(t, false, null), "epoch seconds");
+        assertFalse(cond("tls_cert_notbefore:2026-11-24;").match(t, false, null), "midnight is not 02:45:46");
+        assertTrue(cond("tls_cert_notbefore:>2026-11;").match(t, false, null));
+        assertFalse(cond("tls_cert_notbefore:<2026-11;").match(t, false, null));
+        assertTrue(cond("tls_cert_notafter:2027-01-01<>2028-01-01;").match(t, false, null));
+        assertFalse(cond("tls_cert_notafter:2025-01-01<>2026-01-01;").match(t, false, null));
+        assertFalse(cond("tls_cert_notafter:>2027;").match(t, true, null), "the client's certificate: none kept");
+        assertTrue(cond("tls_cert_expired;").match(t, false, flowAt(1827024347L)));
+        assertFalse(cond("tls_cert_expired;").match(t, false, flowAt(1827024346L)));
+        assertTrue(cond("tls_cert_valid;").match(t, false, flowAt(1827024346L)));
+        assertTrue(cond("tls_cert_valid;").match(t, false, flowAt(1_700_000_000L)), "Suricata checks notAfter only");
+        assertFalse(cond("tls_cert_valid;").match(t, false, null));
+        assertTrue(error("tls_cert_notafter:<2027<>2028;").contains("range"));
+        assertTrue(error("tls_cert_notafter:2028<>2027;").contains("increasing"));
+        assertTrue(error("tls_cert_notafter:2027-13-01;").contains("tls_cert_notafter"));
+        assertTrue(error("tls_cert_notafter:yesterday;").contains("tls_cert_notafter"));
+    }
 }

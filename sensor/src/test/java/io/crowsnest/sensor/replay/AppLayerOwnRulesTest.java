@@ -73,13 +73,19 @@ class AppLayerOwnRulesTest {
                         + "content:\"GeoTrust Global CA\"; sid:12;)\n"
                         + "alert tls any any -> any any (msg:\"first only\"; tls.cert_issuer; content:\"GeoTrust\"; sid:13;)\n"
                         + "alert tls any any -> any any (msg:\"version\"; flow:to_client; tls.version:1.2; sid:14;)\n"
-                        + "alert tls any any -> any any (msg:\"no such cert\"; tls.certs; content:\"Let's Encrypt\"; sid:15;)\n",
+                        + "alert tls any any -> any any (msg:\"no such cert\"; tls.certs; content:\"Let's Encrypt\"; sid:15;)\n"
+                        + "alert tls any any -> any any (msg:\"valid\"; tls_cert_valid; sid:16;)\n"
+                        + "alert tls any any -> any any (msg:\"expired\"; tls_cert_expired; sid:17;)\n"
+                        + "alert tls any any -> any any (msg:\"2014 cert\"; tls_cert_notbefore:2014-01-01<>2014-12-31; sid:18;)\n",
                 false, dir);
         assertEquals(1, alerts(ev, 11));
         assertEquals(1, alerts(ev, 12), "the intermediate certificate is inspected too");
         assertEquals(0, alerts(ev, 13), "tls.cert_issuer is the leaf's issuer only");
         assertEquals(1, alerts(ev, 14));
         assertEquals(0, alerts(ev, 15));
+        assertEquals(1, alerts(ev, 16), "valid on the capture's date (April 2014)");
+        assertEquals(0, alerts(ev, 17));
+        assertEquals(1, alerts(ev, 18));
     }
 
     @Test
