@@ -214,6 +214,12 @@ public final class ReplayRunner {
             fragments += w.fragments();
         }
         putNonZero(result.events, "fragments (inspected without a flow)", fragments);
+        // how much rule work the packets cost: what signature grouping and the prefilters leave to evaluate
+        io.crowsnest.detection.engine.EngineStats es = engine.stats();
+        putNonZero(result.events, "detect.inspections", es.packets());
+        putNonZero(result.events, "detect.rules_evaluated", es.evaluated());
+        putNonZero(result.events, "detect.prefilter_candidates", es.prefilterCandidates());
+        putNonZero(result.events, "detect.transaction_candidates", es.transactionCandidates());
         for (java.util.Map.Entry<String, Long> e : pipeline.streamCounters().entrySet()) {
             // caps hit are losses; the rest describe the traffic
             if (e.getKey().endsWith("_drops")) {
