@@ -5,10 +5,12 @@ import io.crowsnest.decoders.flow.FlowFlags;
 import io.crowsnest.detection.inspect.ContentMatch;
 import io.crowsnest.detection.prefilter.MultiPatternMatcher;
 import io.crowsnest.detection.prefilter.PatternSetBuilder;
+import io.crowsnest.detection.rules.PortSet;
 import io.crowsnest.detection.rules.Signature;
 import io.crowsnest.detection.threshold.ThresholdStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,13 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
 
 /**
  * The compiled rule set: signatures sorted in Suricata's order (action, flowbits set before read, priority,
- * sid) and grouped by packet protocol and flow direction; each group has a multi-pattern prefilter over the
- * signatures' fast patterns. Immutable and shared by all workers; each worker uses its own
- * {@link #newContext() DetectionContext}. Threshold state is shared (thread-safe).
+ * sid) and grouped by packet protocol and flow direction, and for TCP and UDP also by port
+ * ({@link PortGroups}, Suricata's signature-group heads); each group has a multi-pattern prefilter over the
+ * signatures' fast patterns. Groups with the same rules share their automata. Immutable and shared by all
+ * workers; each worker uses its own {@link #newContext() DetectionContext}. Threshold state is shared
+ * (thread-safe).
  */
 public final class DetectionEngine {
     static final int PROTO_BUCKETS = 6; // tcp, udp, icmp4, icmp6, other ip, non-ip
@@ -33,8 +36,19 @@ public final class DetectionEngine {
     /** Default cap of alerts per packet (Suricata packet-alert-max). */
     public static final int DEFAULT_MAX_ALERTS = 15;
 
+    /**
+     * System property that sets the port grouping: {@code off}, or the caps {@code TOSERVER:TOCLIENT} on the
+     * port groups per protocol and direction (default {@code 40:20}, Suricata's profile medium; 0: no cap).
+     */
+    public static final String PORT_GROUPS_PROPERTY = "crowsnest.port-groups";
+
     final Signature[] sigs;
+    /** Per bucket (pb * DIR_BUCKETS + db): its one group, or null when {@link #portLookups} has its groups. */
     final Group[] groups = new Group[PROTO_BUCKETS * DIR_BUCKETS];
+    /** Per TCP/UDP bucket (pb * DIR_BUCKETS + db, pb 0..1): its groups by port; null: one group. */
+    final PortLookup[] portLookups = new PortLookup[2 * DIR_BUCKETS];
+    /** Rules per bucket (over all its port groups). */
+    private final int[] bucketSize = new int[PROTO_BUCKETS * DIR_BUCKETS];
     final ThresholdStore thresholds = new ThresholdStore();
     final int maxGroupSize;
     final int maxPatterns;
@@ -44,7 +58,7 @@ public final class DetectionEngine {
     private final int flowintCount;
     private final int waitingCount;
     private final int ipOnlyCount, prefilterCount, fastPatternCount;
-    /** Buffer fast patterns over all groups and protocols (a rule in several groups counts in each). */
+    /** Buffer fast patterns over the distinct transaction prefilters (one shared by several groups counts once). */
     private final int txFastPatternCount;
     private final List<DetectionContext> contexts = new CopyOnWriteArrayList<>();
     /** App-layer binding per signature num (null: packet-only rule, or parked). */
@@ -101,6 +115,28 @@ public final class DetectionEngine {
         }
     }
 
+    /** The port groups of one TCP/UDP bucket: the layout and the compiled group of each of its groups. */
+    static final class PortLookup {
+        final PortGroups layout;
+        final Group[] byIndex;
+
+        PortLookup(PortGroups layout, Group[] byIndex) {
+            this.layout = layout;
+            this.byIndex = byIndex;
+        }
+
+        Group select(int port) {
+            return byIndex[layout.groupOf(port)];
+        }
+    }
+
+    /**
+     * The grouping of one protocol/direction bucket: its rules, its port ranges (1 when not grouped by port),
+     * its distinct groups, the largest group's rule count, and the port-specific rule sets merged into the
+     * join group by the cap.
+     */
+    public record GroupCount(String name, int rules, int portRanges, int groups, int largestGroup, int joined) {}
+
     /** Suricata's signature order. */
     public static final Comparator<Signature> ORDER = Comparator
             .comparingInt((Signature s) -> s.actionType().order())
@@ -110,10 +146,11 @@ public final class DetectionEngine {
             .thenComparingInt(Signature::gid);
 
     private DetectionEngine(List<Signature> list) {
-        this(list, true);
+        this(list, true, portGroupCaps());
     }
 
-    private DetectionEngine(List<Signature> list, boolean txPrefilterOn) {
+    /** {@code portCaps}: null for no port grouping, else {to_server cap, to_client cap} (0: no cap). */
+    private DetectionEngine(List<Signature> list, boolean txPrefilterOn, int[] portCaps) {
         List<Signature> sorted = new ArrayList<>(list);
         sorted.sort(ORDER);
         sigs = sorted.toArray(new Signature[0]);
@@ -155,16 +192,61 @@ public final class DetectionEngine {
         boundCount = bound;
         ipOnlyCount = ipo;
         prefilterCount = pf;
-        // Groups are independent: they are built in parallel (the automata, Hyperscan's compiles above all,
-        // are most of an ET Open build), on the common pool plus this thread.
-        IntStream.range(0, PROTO_BUCKETS * DIR_BUCKETS).parallel()
-                .forEach(i -> groups[i] = buildGroup(i / DIR_BUCKETS, i % DIR_BUCKETS, txPrefilterOn));
+        List<GroupSpec> specs = new ArrayList<>();
+        PortGroups[] layouts = new PortGroups[portLookups.length];
+        for (int b = 0; b < groups.length; b++) {
+            int pb = b / DIR_BUCKETS, db = b % DIR_BUCKETS;
+            int[] nums = bucketMembers(pb, db);
+            bucketSize[b] = nums.length;
+            if (portCaps != null && pb <= 1 && nums.length > 0) {
+                // packet rules only: transaction rules stay with the bucket (see GroupBuilder)
+                int[] packetNums = Arrays.stream(nums).filter(num -> app[num] == null || !app[num].tx()).toArray();
+                int[][] keyed = new int[packetNums.length][];
+                int[] score = new int[packetNums.length];
+                for (int i = 0; i < packetNums.length; i++) {
+                    keyed[i] = groupingPorts(sigs[packetNums[i]], db);
+                    score[i] = keyed[i] == null ? 0 : costScore(packetNums[i]);
+                }
+                layouts[b] = PortGroups.build(packetNums, keyed, score, db == 1 ? portCaps[1] : portCaps[0],
+                        pb == 0 ? PortGroups.TCP_WHITELIST : PortGroups.UDP_WHITELIST);
+                for (int[] g : layouts[b].groups) {
+                    specs.add(new GroupSpec(b, g, nums));
+                }
+            } else {
+                specs.add(new GroupSpec(b, nums, nums));
+            }
+        }
+        Group[] built = new GroupBuilder(txPrefilterOn).build(specs);
+        for (int i = 0, k = 0; i < groups.length; i++) {
+            if (i < layouts.length && layouts[i] != null) {
+                Group[] byIndex = Arrays.copyOfRange(built, k, k + layouts[i].groups.size());
+                k += byIndex.length;
+                portLookups[i] = new PortLookup(layouts[i], byIndex);
+            } else {
+                groups[i] = built[k++];
+            }
+        }
+        // a packet's candidates are distinct rules of its bucket (its port group's packet rules, the bucket's
+        // transaction rules): the bucket bounds them
         int maxSize = 0, maxPat = 0, fps = 0, txPatterns = 0;
-        for (Group g : groups) {
+        for (int size : bucketSize) {
+            maxSize = Math.max(maxSize, size);
+        }
+        java.util.Set<Object> countedMatchers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Group g : built) {
             maxSize = Math.max(maxSize, g.size);
             maxPat = Math.max(maxPat, g.maxPatternCount);
-            fps += g.fastPatterns;
-            txPatterns += g.txPatterns;
+            // automata shared by several groups are counted once
+            if (g.matcher == null || countedMatchers.add(g.matcher)) {
+                fps += g.fastPatterns;
+            }
+            if (g.txPrefilter != null) {
+                for (TransactionPrefilter tp : g.txPrefilter) {
+                    if (tp != null && countedMatchers.add(tp)) {
+                        txPatterns += tp.patternTotal();
+                    }
+                }
+            }
         }
         maxGroupSize = maxSize;
         maxPatterns = maxPat;
@@ -172,78 +254,300 @@ public final class DetectionEngine {
         txFastPatternCount = txPatterns;
     }
 
-    /** One signature group: its packet prefilter, IP-only / always / transaction lists, transaction prefilters. */
-    private Group buildGroup(int pb, int db, boolean txPrefilterOn) {
-        List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>(), txs = new ArrayList<>();
-        Map<String, Integer> patIndex = new HashMap<>();
-        List<List<Integer>> patSigs = new ArrayList<>();
-        PatternSetBuilder builder = new PatternSetBuilder();
-        int size = 0;
-        int longest = 0;
+    /** The rules of one protocol/direction bucket, ascending (rules waiting on the app layer left out). */
+    private int[] bucketMembers(int pb, int db) {
+        int n = 0;
+        int[] out = new int[sigs.length];
         for (Signature s : sigs) {
-            // rules bound to app-layer buffers are kept but not fed until the app layer lands
-            if (parked[s.num()] || !inProto(s, pb) || !inDir(s, db)) {
-                continue;
+            if (!parked[s.num()] && inProto(s, pb) && inDir(s, db)) {
+                out[n++] = s.num();
             }
-            size++;
-            if (app[s.num()] != null && app[s.num()].tx()) {
-                txs.add(s.num());
-                continue;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The ports a rule can match on the side a bucket groups by (to_client: source ports, else destination
+     * ports), as ranges; null for {@code any}. A bidirectional rule also matches reversed, so its other side
+     * counts too.
+     */
+    static int[] groupingPorts(Signature s, int db) {
+        PortSet side = db == 1 ? s.srcPorts() : s.dstPorts();
+        PortSet other = db == 1 ? s.dstPorts() : s.srcPorts();
+        if (side.isAny() || (s.bidirectional() && other.isAny())) {
+            return null;
+        }
+        if (!s.bidirectional()) {
+            return side.ranges();
+        }
+        int[] a = side.ranges(), b = other.ranges();
+        int[][] all = new int[(a.length + b.length) / 2][];
+        for (int i = 0; i < a.length; i += 2) {
+            all[i / 2] = new int[] {a[i], a[i + 1]};
+        }
+        for (int i = 0; i < b.length; i += 2) {
+            all[(a.length + i) / 2] = new int[] {b[i], b[i + 1]};
+        }
+        Arrays.sort(all, Comparator.comparingInt((int[] r) -> r[0]));
+        int[] out = new int[all.length * 2];
+        int m = 0;
+        for (int[] r : all) {
+            if (m > 0 && r[0] <= out[m - 1] + 1) {
+                out[m - 1] = Math.max(out[m - 1], r[1]);
+            } else {
+                out[m++] = r[0];
+                out[m++] = r[1];
             }
-            if (s.isIpOnly() && app[s.num()] == null) {
-                ipOnly.add(s.num());
-                continue;
-            }
-            ContentMatch fp = s.fastPattern();
-            if (fp == null) {
-                always.add(s.num());
-                continue;
-            }
-            byte[] bytes = fp.fastPatternBytes();
-            longest = Math.max(longest, bytes.length);
-            String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
-            Integer id = patIndex.get(key);
-            if (id == null) {
-                id = builder.add(bytes, fp.nocase);
-                patIndex.put(key, id);
-                while (patSigs.size() <= id) {
-                    patSigs.add(new ArrayList<>());
+        }
+        return Arrays.copyOf(out, m);
+    }
+
+    /**
+     * Suricata's whitelist score of a port-specific rule (RuleSetWhitelist): a packet rule without a fast
+     * pattern is evaluated on every packet of its group, one with a one-byte pattern nearly so; their ports get
+     * groups of their own first.
+     */
+    private int costScore(int num) {
+        Signature s = sigs[num];
+        if ((app[num] != null && app[num].tx()) || (s.isIpOnly() && app[num] == null)) {
+            return 0;
+        }
+        ContentMatch fp = s.fastPattern();
+        if (fp == null) {
+            return PortGroups.SCORE_NO_FAST_PATTERN;
+        }
+        return fp.fastPatternBytes().length == 1 ? PortGroups.SCORE_ONE_BYTE_PATTERN : 0;
+    }
+
+    /**
+     * One group to compile: the bucket it serves, the packet rules of the group (ascending; the same array as
+     * {@code bucketNums} when the bucket is not grouped by port) and the bucket's rules (ascending).
+     */
+    private record GroupSpec(int bucket, int[] nums, int[] bucketNums) {}
+
+    /** An int array with value equality: the key under which identical rule lists share what is built over them. */
+    private record Key(int tag, int[] nums) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.tag == tag && Arrays.equals(k.nums, nums);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * tag + Arrays.hashCode(nums);
+        }
+    }
+
+    /** What a group evaluates on the packet itself: IP-only and always lists, its payload prefilter. */
+    private static final class PacketPart {
+        int[] ipOnly, always;
+        MultiPatternMatcher matcher;
+        int[][] patternSigs = new int[0][];
+        int maxPatternLength, fastPatterns, maxPatternCount;
+    }
+
+    private static final int[] NO_SIGS = new int[0];
+
+    /**
+     * Compiles the groups. The automata are built per bucket, over all its packet rules, and shared by the
+     * bucket's port groups (Suricata's {@code sgh-mpm-context: single}): a port group keeps the automaton and
+     * narrows what a pattern hit selects to its own rules ({@link Group#patternSigs}, {@link Group#ipOnly},
+     * {@link Group#always}). One automaton per port group (Suricata's {@code full}) compiled ~200 packet automata
+     * for ET Open (build 1.2 s -> 19-33 s, 2-core machine, and a dense table each) for groups that mostly hold
+     * the same any-port rules. The transaction rules are not split by port either: a bucket's port groups share
+     * its transaction lists and per-buffer prefilters (one per app protocol); a candidate of another port fails
+     * the memoized header check (ET Open: 87 of the 13.6k TCP to_server transaction rules name ports). The
+     * distinct automata are built in parallel (Hyperscan's compiles above all are most of an ET Open build), on
+     * the common pool plus this thread.
+     */
+    private final class GroupBuilder {
+        private final boolean txPrefilterOn;
+        private final Map<Key, int[]> interned = new HashMap<>();
+        private final Map<Key, PacketPart> packetParts = new LinkedHashMap<>();
+        private final Map<Key, TransactionPrefilter[]> txParts = new LinkedHashMap<>();
+
+        GroupBuilder(boolean txPrefilterOn) {
+            this.txPrefilterOn = txPrefilterOn;
+        }
+
+        private int[] intern(int[] a) {
+            return a.length == 0 ? NO_SIGS : interned.computeIfAbsent(new Key(-1, a), k -> a);
+        }
+
+        Group[] build(List<GroupSpec> specs) {
+            int n = specs.size();
+            Key[] bucketPacketKey = new Key[n];
+            int[][] txOf = new int[n][];
+            int[][][] byProto = new int[n][][];
+            Key[][] txKey = new Key[n][];
+            for (int i = 0; i < n; i++) {
+                GroupSpec sp = specs.get(i);
+                int pb = sp.bucket / DIR_BUCKETS, db = sp.bucket % DIR_BUCKETS;
+                int[] packet = new int[sp.bucketNums.length], tx = new int[sp.bucketNums.length];
+                int np = 0, nt = 0;
+                for (int num : sp.bucketNums) {
+                    if (app[num] != null && app[num].tx()) {
+                        tx[nt++] = num;
+                    } else {
+                        packet[np++] = num;
+                    }
+                }
+                bucketPacketKey[i] = new Key(0, Arrays.copyOf(packet, np));
+                packetParts.putIfAbsent(bucketPacketKey[i], null);
+                txOf[i] = intern(Arrays.copyOf(tx, nt));
+                byProto[i] = byAppProto(txOf[i]);
+                for (int proto = 0; proto < byProto[i].length; proto++) {
+                    byProto[i][proto] = intern(byProto[i][proto]);
+                }
+                // only TCP and UDP packets with a flow direction ever carry app-layer state
+                if (txPrefilterOn && nt > 0 && pb <= 1 && db <= 1) {
+                    txKey[i] = new Key[byProto[i].length];
+                    for (int proto = 0; proto < byProto[i].length; proto++) {
+                        txKey[i][proto] = new Key(1 + db, byProto[i][proto]);
+                        txParts.putIfAbsent(txKey[i][proto], null);
+                    }
                 }
             }
-            patSigs.get(id).add(s.num());
-        }
-        int g0maxPat = 0, g0fps = 0;
-        MultiPatternMatcher m = null;
-        int[][] ps = new int[0][];
-        if (!patIndex.isEmpty()) {
-            m = builder.build();
-            ps = new int[Math.max(m.patternCount(), patSigs.size())][];
-            for (int i = 0; i < ps.length; i++) {
-                ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
+            List<Runnable> tasks = new ArrayList<>();
+            for (Key k : packetParts.keySet()) {
+                tasks.add(() -> {
+                    PacketPart part = buildPacketPart(k.nums);
+                    synchronized (packetParts) {
+                        packetParts.put(k, part);
+                    }
+                });
             }
-            g0maxPat = m.patternCount();
-            g0fps = patIndex.size();
+            for (Key k : txParts.keySet()) {
+                tasks.add(() -> {
+                    TransactionPrefilter[] tp = {TransactionPrefilter.build(k.nums, app, sigs, k.tag == 1)};
+                    synchronized (txParts) {
+                        txParts.put(k, tp);
+                    }
+                });
+            }
+            tasks.parallelStream().forEach(Runnable::run);
+            Group[] out = new Group[n];
+            boolean[] member = new boolean[sigs.length];
+            for (int i = 0; i < n; i++) {
+                GroupSpec sp = specs.get(i);
+                PacketPart bucket = packetParts.get(bucketPacketKey[i]);
+                int[] packetNums = bucketPacketKey[i].nums;
+                // a group of all the bucket's packet rules (no port grouping, or no port-specific rule) is the bucket
+                boolean whole = sp.nums == sp.bucketNums || sp.nums.length == packetNums.length;
+                PacketPart pp = whole ? bucket : narrow(bucket, sp.nums, member);
+                int size = (whole ? packetNums.length : sp.nums.length) + txOf[i].length;
+                Group g = new Group(PROTO_NAMES[sp.bucket / DIR_BUCKETS] + "/" + DIR_NAMES[sp.bucket % DIR_BUCKETS],
+                        pp.ipOnly, pp.always, txOf[i], pp.matcher, pp.patternSigs, size, pp.maxPatternLength);
+                g.fastPatterns = pp.fastPatterns;
+                g.maxPatternCount = pp.maxPatternCount;
+                g.txByProto = byProto[i];
+                if (txKey[i] != null) {
+                    TransactionPrefilter[] tps = new TransactionPrefilter[txKey[i].length];
+                    for (int proto = 0; proto < tps.length; proto++) {
+                        tps[proto] = txParts.get(txKey[i][proto])[0];
+                        if (tps[proto] != null) {
+                            g.maxPatternCount = Math.max(g.maxPatternCount, tps[proto].maxPatterns);
+                            g.txPatterns += tps[proto].patternTotal();
+                        }
+                    }
+                    g.txPrefilter = tps;
+                }
+                out[i] = g;
+            }
+            return out;
         }
-        Group g = new Group(PROTO_NAMES[pb] + "/" + DIR_NAMES[db],
-                toArray(ipOnly), toArray(always), toArray(txs), m, ps, size, longest);
-        g.fastPatterns = g0fps;
-        g.maxPatternCount = g0maxPat;
-        g.txByProto = byAppProto(g.txSigs);
-        // only TCP and UDP packets with a flow direction ever carry app-layer state
-        if (txPrefilterOn && g.txSigs.length > 0 && pb <= 1 && db <= 1) {
-            TransactionPrefilter[] tps = new TransactionPrefilter[g.txByProto.length];
-            int[][] byProto = g.txByProto;
-            IntStream.range(0, tps.length).parallel()
-                    .forEach(proto -> tps[proto] = TransactionPrefilter.build(byProto[proto], app, sigs, db == 0));
-            g.txPrefilter = tps;
-            for (TransactionPrefilter tp : tps) {
-                if (tp != null) {
-                    g.maxPatternCount = Math.max(g.maxPatternCount, tp.maxPatterns);
-                    g.txPatterns += tp.patternTotal();
+
+        /**
+         * The bucket's packet part narrowed to the rules {@code nums} (a subset of the bucket's packet rules):
+         * same automaton, each pattern selecting only those rules. Lists equal to the bucket's are shared.
+         */
+        private PacketPart narrow(PacketPart bucket, int[] nums, boolean[] member) {
+            for (int num : nums) {
+                member[num] = true;
+            }
+            PacketPart p = new PacketPart();
+            p.matcher = bucket.matcher;
+            p.maxPatternLength = bucket.maxPatternLength;
+            p.fastPatterns = bucket.fastPatterns;
+            p.maxPatternCount = bucket.maxPatternCount;
+            p.ipOnly = intern(filter(bucket.ipOnly, member));
+            p.always = intern(filter(bucket.always, member));
+            p.patternSigs = new int[bucket.patternSigs.length][];
+            for (int i = 0; i < p.patternSigs.length; i++) {
+                int[] l = filter(bucket.patternSigs[i], member);
+                p.patternSigs[i] = l.length == bucket.patternSigs[i].length ? bucket.patternSigs[i] : intern(l);
+            }
+            for (int num : nums) {
+                member[num] = false;
+            }
+            return p;
+        }
+
+        private int[] filter(int[] list, boolean[] member) {
+            int n = 0;
+            for (int num : list) {
+                if (member[num]) {
+                    n++;
                 }
             }
+            if (n == list.length) {
+                return list;
+            }
+            int[] out = new int[n];
+            n = 0;
+            for (int num : list) {
+                if (member[num]) {
+                    out[n++] = num;
+                }
+            }
+            return out;
         }
-        return g;
+
+        /** IP-only, always and fast-pattern lists of the packet rules {@code nums}, and their automaton. */
+        private PacketPart buildPacketPart(int[] nums) {
+            List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>();
+            Map<String, Integer> patIndex = new HashMap<>();
+            List<List<Integer>> patSigs = new ArrayList<>();
+            PatternSetBuilder builder = new PatternSetBuilder();
+            PacketPart part = new PacketPart();
+            for (int num : nums) {
+                Signature s = sigs[num];
+                if (s.isIpOnly() && app[num] == null) {
+                    ipOnly.add(num);
+                    continue;
+                }
+                ContentMatch fp = s.fastPattern();
+                if (fp == null) {
+                    always.add(num);
+                    continue;
+                }
+                byte[] bytes = fp.fastPatternBytes();
+                part.maxPatternLength = Math.max(part.maxPatternLength, bytes.length);
+                String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
+                Integer id = patIndex.get(key);
+                if (id == null) {
+                    id = builder.add(bytes, fp.nocase);
+                    patIndex.put(key, id);
+                    while (patSigs.size() <= id) {
+                        patSigs.add(new ArrayList<>());
+                    }
+                }
+                patSigs.get(id).add(num);
+            }
+            if (!patIndex.isEmpty()) {
+                part.matcher = builder.build();
+                int[][] ps = new int[Math.max(part.matcher.patternCount(), patSigs.size())][];
+                for (int i = 0; i < ps.length; i++) {
+                    ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
+                }
+                part.patternSigs = ps;
+                part.maxPatternCount = part.matcher.patternCount();
+                part.fastPatterns = patIndex.size();
+            }
+            part.ipOnly = toArray(ipOnly);
+            part.always = toArray(always);
+            return part;
+        }
     }
 
     /** Splits tx signatures by the app protocol they are bound to (any-protocol ones go in every list); order kept. */
@@ -270,10 +574,47 @@ public final class DetectionEngine {
 
     /** As {@link #build} but every transaction rule is evaluated on every update (tests: prefilter equivalence). */
     static DetectionEngine buildWithoutTransactionPrefilter(List<Signature> signatures) {
-        return new DetectionEngine(signatures, false);
+        return new DetectionEngine(signatures, false, portGroupCaps());
     }
 
-    /** Buffer fast patterns in the transaction prefilters, summed over groups and app protocols. */
+    /** As {@link #build} but TCP and UDP are not grouped by port (tests: port group equivalence). */
+    static DetectionEngine buildWithoutPortGroups(List<Signature> signatures) {
+        return new DetectionEngine(signatures, true, null);
+    }
+
+    /** As {@link #build} with port groups capped at {@code toServer} / {@code toClient} groups (0: no cap). */
+    static DetectionEngine buildWithPortGroupCaps(List<Signature> signatures, int toServer, int toClient) {
+        return new DetectionEngine(signatures, true, new int[] {toServer, toClient});
+    }
+
+    /** The port group caps {@link #PORT_GROUPS_PROPERTY} asks for: null for off. */
+    static int[] portGroupCaps() {
+        return parsePortGroupCaps(System.getProperty(PORT_GROUPS_PROPERTY));
+    }
+
+    static int[] parsePortGroupCaps(String v) {
+        if (v == null || v.isBlank()) {
+            return new int[] {PortGroups.DEFAULT_TOSERVER_GROUPS, PortGroups.DEFAULT_TOCLIENT_GROUPS};
+        }
+        if (v.trim().equals("off")) {
+            return null;
+        }
+        String[] parts = v.trim().split(":");
+        try {
+            if (parts.length == 2) {
+                int ts = Integer.parseInt(parts[0].trim()), tc = Integer.parseInt(parts[1].trim());
+                if (ts >= 0 && tc >= 0) {
+                    return new int[] {ts, tc};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + PORT_GROUPS_PROPERTY + "=" + v
+                + ": expected off or TOSERVER:TOCLIENT group caps (non-negative integers, 0: no cap), e.g. 40:20");
+    }
+
+    /** Buffer fast patterns in the transaction prefilters, summed over distinct prefilters (shared ones once). */
     public int transactionFastPatternCount() {
         return txFastPatternCount;
     }
@@ -369,13 +710,45 @@ public final class DetectionEngine {
         return thresholds;
     }
 
-    /** Group sizes by name ("tcp/toserver" …). */
+    /** Rules per protocol/direction bucket by name ("tcp/toserver" …), over all its port groups. */
     public Map<String, Integer> groupSizes() {
         Map<String, Integer> m = new LinkedHashMap<>();
-        for (Group g : groups) {
-            m.put(g.name, g.size);
+        for (int b = 0; b < bucketSize.length; b++) {
+            m.put(PROTO_NAMES[b / DIR_BUCKETS] + "/" + DIR_NAMES[b % DIR_BUCKETS], bucketSize[b]);
         }
         return m;
+    }
+
+    /** The grouping of each protocol/direction bucket that has rules. */
+    public List<GroupCount> groupCounts() {
+        List<GroupCount> out = new ArrayList<>();
+        for (int b = 0; b < bucketSize.length; b++) {
+            if (bucketSize[b] == 0) {
+                continue;
+            }
+            String name = PROTO_NAMES[b / DIR_BUCKETS] + "/" + DIR_NAMES[b % DIR_BUCKETS];
+            PortLookup pl = b < portLookups.length ? portLookups[b] : null;
+            if (pl == null) {
+                out.add(new GroupCount(name, bucketSize[b], 1, 1, groups[b].size, 0));
+                continue;
+            }
+            int largest = 0;
+            for (Group g : pl.byIndex) {
+                largest = Math.max(largest, g.size);
+            }
+            out.add(new GroupCount(name, bucketSize[b], pl.layout.starts.length, pl.byIndex.length, largest,
+                    pl.layout.joined));
+        }
+        return out;
+    }
+
+    /** Distinct signature groups over all buckets (port groups counted one by one). */
+    public int groupCount() {
+        int n = 0;
+        for (GroupCount c : groupCounts()) {
+            n += c.groups();
+        }
+        return n;
     }
 
     public EngineStats stats() {
@@ -408,7 +781,12 @@ public final class DetectionEngine {
             }
         }
         int db = (flowFlags & FlowFlags.TO_SERVER) != 0 ? 0 : (flowFlags & FlowFlags.TO_CLIENT) != 0 ? 1 : 2;
-        return groups[pb * DIR_BUCKETS + db];
+        int b = pb * DIR_BUCKETS + db;
+        if (b < portLookups.length && portLookups[b] != null) {
+            // to_client by source port, else by destination port; a packet without ports gets the any-port rules
+            return portLookups[b].select(p.l4Offset < 0 ? -1 : db == 1 ? p.srcPort : p.dstPort);
+        }
+        return groups[b];
     }
 
     private static boolean inProto(Signature s, int pb) {

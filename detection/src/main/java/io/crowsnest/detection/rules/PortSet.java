@@ -33,6 +33,34 @@ public final class PortSet {
         return any;
     }
 
+    /**
+     * The ports matched as sorted, disjoint, non-adjacent inclusive ranges {@code [lo0, hi0, lo1, hi1, ...]}
+     * (negations applied; {@code any} is {@code [0, 65535]}), for grouping rules by port.
+     */
+    public int[] ranges() {
+        if (any) {
+            return new int[] {0, 65535};
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < inc.length; i += 2) {
+            int lo = inc[i];
+            int hi = inc[i + 1];
+            for (int j = 0; j < exc.length && lo <= hi; j += 2) {
+                if (exc[j + 1] < lo || exc[j] > hi) {
+                    continue;
+                }
+                if (exc[j] > lo) {
+                    out.add(new int[] {lo, exc[j] - 1});
+                }
+                lo = exc[j + 1] + 1;
+            }
+            if (lo <= hi) {
+                out.add(new int[] {lo, hi});
+            }
+        }
+        return merge(out);
+    }
+
     @Override
     public String toString() {
         return text;
