@@ -1,5 +1,6 @@
 package io.crowsnest.sensor.cli;
 
+import io.crowsnest.detection.engine.DetectionEngine;
 import io.crowsnest.sensor.rules.RuleCheck;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code crowsnest rules check FILE_OR_DIR... [--json] [--set NAME=VALUE]... [--with-default-rules]}: loads rules
- * as replay does and reports totals, each refusal, refusals by reason, rules waiting on the app layer, and the
- * load time split into parse and engine build.
+ * as replay does and reports totals, the signature groups, each refusal, refusals by reason, rules waiting on
+ * the app layer, and the load time split into parse and engine build.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Load rule files as replay would and report what loads, what is refused and why, and how long it takes.",
@@ -78,6 +79,7 @@ public final class RulesCheckCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "active:   %d evaluated on packets now%n", r.loaded() - r.waiting());
         out.printf(Locale.ROOT, "time:     parse %.3f s, build %.3f s, total %.3f s%n", r.parseSeconds(),
                 r.buildSeconds(), r.totalSeconds());
+        printGroups(r, out);
         if (!r.failed().isEmpty()) {
             out.println("refused:");
             for (RuleCheck.Failure f : r.failed()) {
@@ -89,6 +91,21 @@ public final class RulesCheckCommand implements Callable<Integer> {
         if (!r.waitingByReason().isEmpty()) {
             out.println("loaded, waiting on:");
             r.waitingByReason().forEach((k, v) -> out.printf(Locale.ROOT, "  %6d  %s%n", v, k));
+        }
+    }
+
+    /**
+     * The signature groups: per protocol/direction, its rules, the port ranges TCP and UDP are cut into, the
+     * distinct groups, the largest one (the most rules a packet of that bucket can have evaluated), and the
+     * port-specific rule sets the group cap merged into the join group.
+     */
+    static void printGroups(RuleCheck.Result r, PrintStream out) {
+        out.printf(Locale.ROOT, "groups:   %d signature groups (TCP and UDP by port)%n", r.groupTotal());
+        out.printf(Locale.ROOT, "  %-18s %7s %7s %7s %8s %7s%n", "proto/direction", "rules", "ranges", "groups",
+                "largest", "joined");
+        for (DetectionEngine.GroupCount g : r.groups()) {
+            out.printf(Locale.ROOT, "  %-18s %7d %7d %7d %8d %7d%n", g.name(), g.rules(), g.portRanges(), g.groups(),
+                    g.largestGroup(), g.joined());
         }
     }
 
@@ -112,6 +129,17 @@ public final class RulesCheckCommand implements Callable<Integer> {
         map(sb, r.byReason());
         sb.append(",\"waiting_by_reason\":");
         map(sb, r.waitingByReason());
+        sb.append(",\"groups\":{\"total\":").append(r.groupTotal()).append(",\"by_direction\":[");
+        first = true;
+        for (DetectionEngine.GroupCount g : r.groups()) {
+            sb.append(first ? "" : ",").append("{\"name\":");
+            str(sb, g.name());
+            sb.append(",\"rules\":").append(g.rules()).append(",\"port_ranges\":").append(g.portRanges())
+                    .append(",\"groups\":").append(g.groups()).append(",\"largest\":").append(g.largestGroup())
+                    .append(",\"joined\":").append(g.joined()).append('}');
+            first = false;
+        }
+        sb.append("]}");
         sb.append(String.format(Locale.ROOT, ",\"seconds\":{\"parse\":%.6f,\"build\":%.6f,\"total\":%.6f}}",
                 r.parseSeconds(), r.buildSeconds(), r.totalSeconds()));
         return sb.toString();

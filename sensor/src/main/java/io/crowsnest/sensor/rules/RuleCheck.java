@@ -40,7 +40,16 @@ public final class RuleCheck {
     /** The outcome of a check. */
     public record Result(int total, int loaded, int waiting, List<Failure> failed, Map<String, Integer> byReason,
                          Map<String, Integer> waitingByReason, double parseSeconds, double buildSeconds,
-                         int engineSignatures) {
+                         int engineSignatures, List<DetectionEngine.GroupCount> groups) {
+        /** Distinct signature groups over all protocol/direction buckets. */
+        public int groupTotal() {
+            int n = 0;
+            for (DetectionEngine.GroupCount g : groups) {
+                n += g.groups();
+            }
+            return n;
+        }
+
         public int refused() {
             return failed.size();
         }
@@ -123,7 +132,7 @@ public final class RuleCheck {
             byReason.merge(reasonGroup(f.error()), 1, Integer::sum);
         }
         return new Result(total, sigs.size(), waiting, failed, sortByCount(byReason), sortByCount(waitingBy),
-                (t1 - t0) / 1e9, (t2 - t1) / 1e9, engine.signatures().size());
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, engine.signatures().size(), engine.groupCounts());
     }
 
     private static String read(Path f) throws IOException {

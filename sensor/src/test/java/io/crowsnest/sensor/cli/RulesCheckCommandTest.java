@@ -44,6 +44,10 @@ class RulesCheckCommandTest {
         assertTrue(out.contains("rules:    2 total, 2 loaded (100.00 %), 0 refused"), out);
         assertTrue(out.contains("time:     parse "), out);
         assertTrue(out.contains(" build "), out);
+        // tcp any -> 80: ports 0-79, 80, 81-65535; the port 80 group and the (empty) any-port group
+        assertTrue(out.matches("(?s).*\\n  tcp/toserver +1 +3 +2 +1 +0\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\n  udp/toserver +1 +3 +2 +1 +0\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\ngroups: +\\d+ signature groups.*"), out);
     }
 
     @Test
@@ -103,6 +107,22 @@ class RulesCheckCommandTest {
         assertEquals(s.get("parse").asDouble() + s.get("build").asDouble(), s.get("total").asDouble(), 1e-5);
         assertEquals(1, n.get("waiting_by_reason").get("app-layer buffer smb.named_pipe").asInt());
         assertTrue(n.get("waiting_by_reason").get("app-layer buffer http.uri") == null);
+        JsonNode groups = n.get("groups");
+        int sum = 0;
+        JsonNode tcpToServer = null;
+        for (JsonNode g : groups.get("by_direction")) {
+            sum += g.get("groups").asInt();
+            if (g.get("name").asText().equals("tcp/toserver")) {
+                tcpToServer = g;
+            }
+        }
+        assertEquals(groups.get("total").asInt(), sum);
+        // rules 1 (port 80) and 13 (any); the http rule is a transaction rule every tcp/toserver group shares
+        assertEquals(3, tcpToServer.get("rules").asInt(), tcpToServer.toString());
+        assertEquals(3, tcpToServer.get("port_ranges").asInt(), tcpToServer.toString());
+        assertEquals(2, tcpToServer.get("groups").asInt(), tcpToServer.toString());
+        assertEquals(3, tcpToServer.get("largest").asInt(), tcpToServer.toString());
+        assertEquals(0, tcpToServer.get("joined").asInt());
     }
 
     @Test
