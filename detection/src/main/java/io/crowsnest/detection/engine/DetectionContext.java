@@ -18,7 +18,6 @@ import io.crowsnest.detection.inspect.PostMatch;
 import io.crowsnest.detection.prefilter.MatchSet;
 import io.crowsnest.detection.rules.PortSet;
 import io.crowsnest.detection.rules.Signature;
-import java.util.Arrays;
 
 /**
  * Per-worker detection state (not thread-safe; one per thread). {@link #inspect} runs the prefilter once
@@ -125,7 +124,7 @@ public final class DetectionContext {
                 }
             }
             if (n > firstPf) {
-                Arrays.sort(cand, 0, n);
+                IntSort.sort(cand, 0, n);
             }
             for (int i = 0; i < n; i++) {
                 int num = cand[i];
@@ -203,7 +202,7 @@ public final class DetectionContext {
                 System.arraycopy(list, 0, cand, n, list.length);
                 n += list.length;
             }
-            Arrays.sort(cand, 0, n);
+            IntSort.sort(cand, 0, n);
             for (int i = 0; i < n && !passed; i++) {
                 Signature s = sigs[cand[i]];
                 if (engine.app[s.num()] != null || !headerOk(s, p)) {
@@ -370,7 +369,7 @@ public final class DetectionContext {
         if (n == 0) {
             return;
         }
-        Arrays.sort(cand, 0, n);
+        IntSort.sort(cand, 0, n);
         int prev = -1;
         for (int i = 0; i < n; i++) {
             int num = cand[i];

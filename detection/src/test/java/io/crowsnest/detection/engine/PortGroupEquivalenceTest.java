@@ -119,9 +119,8 @@ class PortGroupEquivalenceTest {
     }
 
     /**
-     * Picking the port group and inspecting allocate nothing per packet. (150 random rules: with all 300 of
-     * this seed, inspection allocates ~290 bytes a packet with port groups and ~520 without, in code this
-     * change does not touch; each half alone allocates nothing.)
+     * Picking the port group and inspecting allocate nothing per packet (with these 300 rules the JDK's sort of
+     * the candidates allocated ~290 bytes a packet: see {@link IntSort}).
      */
     @Test
     void inspectionWithPortGroupsDoesNotAllocate() {
@@ -130,11 +129,8 @@ class PortGroupEquivalenceTest {
             return;
         }
         SplittableRandom rnd = new SplittableRandom(99);
-        String rules = randomRules(rnd, 300);
-        rules = rules.substring(0, rules.indexOf("sid:151;"));
-        rules = rules.substring(0, rules.lastIndexOf('\n') + 1);
-        TestSupport.Harness h = TestSupport.harness(rules, DetectionEngine::build);
-        assertTrue(h.engine.signatures().size() == 150 && h.engine.groupCount() > 20);
+        TestSupport.Harness h = TestSupport.harness(randomRules(rnd, 300), DetectionEngine::build);
+        assertTrue(h.engine.groupCount() > 20);
         Packet[] packets = new Packet[64];
         int[] ff = new int[packets.length];
         Flow[] flows = new Flow[packets.length];
