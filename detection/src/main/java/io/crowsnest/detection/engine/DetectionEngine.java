@@ -4,16 +4,13 @@ import io.crowsnest.decoders.Packet;
 import io.crowsnest.decoders.flow.FlowFlags;
 import io.crowsnest.detection.inspect.ContentMatch;
 import io.crowsnest.detection.prefilter.MultiPatternMatcher;
-import io.crowsnest.detection.prefilter.PatternSetBuilder;
 import io.crowsnest.detection.rules.PortSet;
 import io.crowsnest.detection.rules.Signature;
 import io.crowsnest.detection.threshold.ThresholdStore;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,14 +189,14 @@ public final class DetectionEngine {
         boundCount = bound;
         ipOnlyCount = ipo;
         prefilterCount = pf;
-        List<GroupSpec> specs = new ArrayList<>();
+        List<GroupCompiler.GroupSpec> specs = new ArrayList<>();
         PortGroups[] layouts = new PortGroups[portLookups.length];
         for (int b = 0; b < groups.length; b++) {
             int pb = b / DIR_BUCKETS, db = b % DIR_BUCKETS;
             int[] nums = bucketMembers(pb, db);
             bucketSize[b] = nums.length;
             if (portCaps != null && pb <= 1 && nums.length > 0) {
-                // packet rules only: transaction rules stay with the bucket (see GroupBuilder)
+                // packet rules only: transaction rules stay with the bucket (see GroupCompiler)
                 int[] packetNums = Arrays.stream(nums).filter(num -> app[num] == null || !app[num].tx()).toArray();
                 int[][] keyed = new int[packetNums.length][];
                 int[] score = new int[packetNums.length];
@@ -210,13 +207,13 @@ public final class DetectionEngine {
                 layouts[b] = PortGroups.build(packetNums, keyed, score, db == 1 ? portCaps[1] : portCaps[0],
                         pb == 0 ? PortGroups.TCP_WHITELIST : PortGroups.UDP_WHITELIST);
                 for (int[] g : layouts[b].groups) {
-                    specs.add(new GroupSpec(b, g, nums));
+                    specs.add(new GroupCompiler.GroupSpec(b, g, nums));
                 }
             } else {
-                specs.add(new GroupSpec(b, nums, nums));
+                specs.add(new GroupCompiler.GroupSpec(b, nums, nums));
             }
         }
-        Group[] built = new GroupBuilder(txPrefilterOn).build(specs);
+        Group[] built = new GroupCompiler(sigs, app, txPrefilterOn).build(specs);
         for (int i = 0, k = 0; i < groups.length; i++) {
             if (i < layouts.length && layouts[i] != null) {
                 Group[] byIndex = Arrays.copyOfRange(built, k, k + layouts[i].groups.size());
@@ -319,253 +316,6 @@ public final class DetectionEngine {
         return fp.fastPatternBytes().length == 1 ? PortGroups.SCORE_ONE_BYTE_PATTERN : 0;
     }
 
-    /**
-     * One group to compile: the bucket it serves, the packet rules of the group (ascending; the same array as
-     * {@code bucketNums} when the bucket is not grouped by port) and the bucket's rules (ascending).
-     */
-    private record GroupSpec(int bucket, int[] nums, int[] bucketNums) {}
-
-    /** An int array with value equality: the key under which identical rule lists share what is built over them. */
-    private record Key(int tag, int[] nums) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.tag == tag && Arrays.equals(k.nums, nums);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * tag + Arrays.hashCode(nums);
-        }
-    }
-
-    /** What a group evaluates on the packet itself: IP-only and always lists, its payload prefilter. */
-    private static final class PacketPart {
-        int[] ipOnly, always;
-        MultiPatternMatcher matcher;
-        int[][] patternSigs = new int[0][];
-        int maxPatternLength, fastPatterns, maxPatternCount;
-    }
-
-    private static final int[] NO_SIGS = new int[0];
-
-    /**
-     * Compiles the groups. The automata are built per bucket, over all its packet rules, and shared by the
-     * bucket's port groups (Suricata's {@code sgh-mpm-context: single}): a port group keeps the automaton and
-     * narrows what a pattern hit selects to its own rules ({@link Group#patternSigs}, {@link Group#ipOnly},
-     * {@link Group#always}). One automaton per port group (Suricata's {@code full}) compiled ~200 packet automata
-     * for ET Open (build 1.2 s -> 19-33 s, 2-core machine, and a dense table each) for groups that mostly hold
-     * the same any-port rules. The transaction rules are not split by port either: a bucket's port groups share
-     * its transaction lists and per-buffer prefilters (one per app protocol); a candidate of another port fails
-     * the memoized header check (ET Open: 87 of the 13.6k TCP to_server transaction rules name ports). The
-     * distinct automata are built in parallel (Hyperscan's compiles above all are most of an ET Open build), on
-     * the common pool plus this thread.
-     */
-    private final class GroupBuilder {
-        private final boolean txPrefilterOn;
-        private final Map<Key, int[]> interned = new HashMap<>();
-        private final Map<Key, PacketPart> packetParts = new LinkedHashMap<>();
-        private final Map<Key, TransactionPrefilter[]> txParts = new LinkedHashMap<>();
-
-        GroupBuilder(boolean txPrefilterOn) {
-            this.txPrefilterOn = txPrefilterOn;
-        }
-
-        private int[] intern(int[] a) {
-            return a.length == 0 ? NO_SIGS : interned.computeIfAbsent(new Key(-1, a), k -> a);
-        }
-
-        Group[] build(List<GroupSpec> specs) {
-            int n = specs.size();
-            Key[] bucketPacketKey = new Key[n];
-            int[][] txOf = new int[n][];
-            int[][][] byProto = new int[n][][];
-            Key[][] txKey = new Key[n][];
-            for (int i = 0; i < n; i++) {
-                GroupSpec sp = specs.get(i);
-                int pb = sp.bucket / DIR_BUCKETS, db = sp.bucket % DIR_BUCKETS;
-                int[] packet = new int[sp.bucketNums.length], tx = new int[sp.bucketNums.length];
-                int np = 0, nt = 0;
-                for (int num : sp.bucketNums) {
-                    if (app[num] != null && app[num].tx()) {
-                        tx[nt++] = num;
-                    } else {
-                        packet[np++] = num;
-                    }
-                }
-                bucketPacketKey[i] = new Key(0, Arrays.copyOf(packet, np));
-                packetParts.putIfAbsent(bucketPacketKey[i], null);
-                txOf[i] = intern(Arrays.copyOf(tx, nt));
-                byProto[i] = byAppProto(txOf[i]);
-                for (int proto = 0; proto < byProto[i].length; proto++) {
-                    byProto[i][proto] = intern(byProto[i][proto]);
-                }
-                // only TCP and UDP packets with a flow direction ever carry app-layer state
-                if (txPrefilterOn && nt > 0 && pb <= 1 && db <= 1) {
-                    txKey[i] = new Key[byProto[i].length];
-                    for (int proto = 0; proto < byProto[i].length; proto++) {
-                        txKey[i][proto] = new Key(1 + db, byProto[i][proto]);
-                        txParts.putIfAbsent(txKey[i][proto], null);
-                    }
-                }
-            }
-            List<Runnable> tasks = new ArrayList<>();
-            for (Key k : packetParts.keySet()) {
-                tasks.add(() -> {
-                    PacketPart part = buildPacketPart(k.nums);
-                    synchronized (packetParts) {
-                        packetParts.put(k, part);
-                    }
-                });
-            }
-            for (Key k : txParts.keySet()) {
-                tasks.add(() -> {
-                    TransactionPrefilter[] tp = {TransactionPrefilter.build(k.nums, app, sigs, k.tag == 1)};
-                    synchronized (txParts) {
-                        txParts.put(k, tp);
-                    }
-                });
-            }
-            tasks.parallelStream().forEach(Runnable::run);
-            Group[] out = new Group[n];
-            boolean[] member = new boolean[sigs.length];
-            for (int i = 0; i < n; i++) {
-                GroupSpec sp = specs.get(i);
-                PacketPart bucket = packetParts.get(bucketPacketKey[i]);
-                int[] packetNums = bucketPacketKey[i].nums;
-                // a group of all the bucket's packet rules (no port grouping, or no port-specific rule) is the bucket
-                boolean whole = sp.nums == sp.bucketNums || sp.nums.length == packetNums.length;
-                PacketPart pp = whole ? bucket : narrow(bucket, sp.nums, member);
-                int size = (whole ? packetNums.length : sp.nums.length) + txOf[i].length;
-                Group g = new Group(PROTO_NAMES[sp.bucket / DIR_BUCKETS] + "/" + DIR_NAMES[sp.bucket % DIR_BUCKETS],
-                        pp.ipOnly, pp.always, txOf[i], pp.matcher, pp.patternSigs, size, pp.maxPatternLength);
-                g.fastPatterns = pp.fastPatterns;
-                g.maxPatternCount = pp.maxPatternCount;
-                g.txByProto = byProto[i];
-                if (txKey[i] != null) {
-                    TransactionPrefilter[] tps = new TransactionPrefilter[txKey[i].length];
-                    for (int proto = 0; proto < tps.length; proto++) {
-                        tps[proto] = txParts.get(txKey[i][proto])[0];
-                        if (tps[proto] != null) {
-                            g.maxPatternCount = Math.max(g.maxPatternCount, tps[proto].maxPatterns);
-                            g.txPatterns += tps[proto].patternTotal();
-                        }
-                    }
-                    g.txPrefilter = tps;
-                }
-                out[i] = g;
-            }
-            return out;
-        }
-
-        /**
-         * The bucket's packet part narrowed to the rules {@code nums} (a subset of the bucket's packet rules):
-         * same automaton, each pattern selecting only those rules. Lists equal to the bucket's are shared.
-         */
-        private PacketPart narrow(PacketPart bucket, int[] nums, boolean[] member) {
-            for (int num : nums) {
-                member[num] = true;
-            }
-            PacketPart p = new PacketPart();
-            p.matcher = bucket.matcher;
-            p.maxPatternLength = bucket.maxPatternLength;
-            p.fastPatterns = bucket.fastPatterns;
-            p.maxPatternCount = bucket.maxPatternCount;
-            p.ipOnly = intern(filter(bucket.ipOnly, member));
-            p.always = intern(filter(bucket.always, member));
-            p.patternSigs = new int[bucket.patternSigs.length][];
-            for (int i = 0; i < p.patternSigs.length; i++) {
-                int[] l = filter(bucket.patternSigs[i], member);
-                p.patternSigs[i] = l.length == bucket.patternSigs[i].length ? bucket.patternSigs[i] : intern(l);
-            }
-            for (int num : nums) {
-                member[num] = false;
-            }
-            return p;
-        }
-
-        private int[] filter(int[] list, boolean[] member) {
-            int n = 0;
-            for (int num : list) {
-                if (member[num]) {
-                    n++;
-                }
-            }
-            if (n == list.length) {
-                return list;
-            }
-            int[] out = new int[n];
-            n = 0;
-            for (int num : list) {
-                if (member[num]) {
-                    out[n++] = num;
-                }
-            }
-            return out;
-        }
-
-        /** IP-only, always and fast-pattern lists of the packet rules {@code nums}, and their automaton. */
-        private PacketPart buildPacketPart(int[] nums) {
-            List<Integer> ipOnly = new ArrayList<>(), always = new ArrayList<>();
-            Map<String, Integer> patIndex = new HashMap<>();
-            List<List<Integer>> patSigs = new ArrayList<>();
-            PatternSetBuilder builder = new PatternSetBuilder();
-            PacketPart part = new PacketPart();
-            for (int num : nums) {
-                Signature s = sigs[num];
-                if (s.isIpOnly() && app[num] == null) {
-                    ipOnly.add(num);
-                    continue;
-                }
-                ContentMatch fp = s.fastPattern();
-                if (fp == null) {
-                    always.add(num);
-                    continue;
-                }
-                byte[] bytes = fp.fastPatternBytes();
-                part.maxPatternLength = Math.max(part.maxPatternLength, bytes.length);
-                String key = (fp.nocase ? "i:" : "c:") + new String(bytes, StandardCharsets.ISO_8859_1);
-                Integer id = patIndex.get(key);
-                if (id == null) {
-                    id = builder.add(bytes, fp.nocase);
-                    patIndex.put(key, id);
-                    while (patSigs.size() <= id) {
-                        patSigs.add(new ArrayList<>());
-                    }
-                }
-                patSigs.get(id).add(num);
-            }
-            if (!patIndex.isEmpty()) {
-                part.matcher = builder.build();
-                int[][] ps = new int[Math.max(part.matcher.patternCount(), patSigs.size())][];
-                for (int i = 0; i < ps.length; i++) {
-                    ps[i] = i < patSigs.size() ? toArray(patSigs.get(i)) : new int[0];
-                }
-                part.patternSigs = ps;
-                part.maxPatternCount = part.matcher.patternCount();
-                part.fastPatterns = patIndex.size();
-            }
-            part.ipOnly = toArray(ipOnly);
-            part.always = toArray(always);
-            return part;
-        }
-    }
-
-    /** Splits tx signatures by the app protocol they are bound to (any-protocol ones go in every list); order kept. */
-    private int[][] byAppProto(int[] tx) {
-        int[][] out = new int[io.crowsnest.applayer.AppProto.COUNT][];
-        for (int proto = 0; proto < out.length; proto++) {
-            int n = 0;
-            int[] l = new int[tx.length];
-            for (int num : tx) {
-                AppBinding ab = app[num];
-                if (ab == null || ab.appProto < 0 || ab.appProto == proto) {
-                    l[n++] = num;
-                }
-            }
-            out[proto] = java.util.Arrays.copyOf(l, n);
-        }
-        return out;
-    }
 
     /** Sorts, groups and compiles the signatures. */
     public static DetectionEngine build(List<Signature> signatures) {
@@ -811,13 +561,5 @@ public final class DetectionEngine {
             return db == 1;
         }
         return true;
-    }
-
-    private static int[] toArray(List<Integer> l) {
-        int[] a = new int[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
     }
 }
