@@ -296,6 +296,7 @@ final class RequestParser {
             state = CHUNK_SIZE;
         } else if (cl != null && HttpParser.parseLong(cl) > 0) {
             remaining = HttpParser.parseLong(cl);
+            t.requestBody.expect(remaining);
             state = BODY_LENGTH;
         } else {
             finish();

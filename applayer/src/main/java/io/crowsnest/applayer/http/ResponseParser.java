@@ -430,6 +430,9 @@ final class ResponseParser {
                 return;
             }
             remaining = n;
+            if (first == null) {
+                t.responseBody.expect(n);   // kept as it comes: the body's size is known (not after decoding)
+            }
             state = BODY_LENGTH;
         } else {
             state = BODY_CLOSE;
