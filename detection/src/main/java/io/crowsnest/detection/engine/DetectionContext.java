@@ -21,7 +21,8 @@ import io.crowsnest.detection.rules.Signature;
 
 /**
  * Per-worker detection state (not thread-safe; one per thread). {@link #inspect} runs the prefilter once
- * over the payload, evaluates IP-only signatures on the first packet of each flow direction, then the
+ * over the payload, evaluates IP-only signatures on the first packet of each flow direction (those whose
+ * addresses match, by the engine's {@link IpOnlyIndex}), then the
  * candidate signatures in order, applies flowbits, noalert, pass, threshold / detection_filter, and hands
  * the alerts to the sink in signature order. Allocation-free per packet except for threshold bookkeeping
  * of matched thresholded signatures.
@@ -38,6 +39,8 @@ public final class DetectionContext {
     private final long[] matchedAt;
     /** Stamp per signature: the packet on which the transaction prefilter last made it a candidate. */
     private final long[] txSeen;
+    /** The IP-only index's candidates of the current packet (null: index off). */
+    private final long[] ipOnlyBits;
     private final Slice slice = new Slice();
     private AppLayerState app;
     private Transaction matchTx;
@@ -66,6 +69,7 @@ public final class DetectionContext {
         this.alertTx = new Transaction[engine.maxAlertsPerPacket];
         this.matchedAt = new long[Math.max(1, sigs.length)];
         this.txSeen = new long[Math.max(1, sigs.length)];
+        this.ipOnlyBits = engine.ipOnlyIndex == null ? null : new long[engine.ipOnlyIndex.words];
     }
 
     /** Inspects one packet; {@code flow} may be null for packets without one; flowFlags are FlowFlags bits. */
@@ -86,10 +90,14 @@ public final class DetectionContext {
             }
         }
         if (g.ipOnly.length > 0 && (flow == null || (flowFlags & FlowFlags.FIRST_IN_DIRECTION) != 0)) {
-            for (int num : g.ipOnly) {
-                evaluate(sigs[num], p, flow, flowFlags, false);
-                if (passed) {
-                    break;
+            if (g.ipOnlyMask != null) {
+                evaluateIpOnly(g, p, flow, flowFlags);
+            } else {
+                for (int num : g.ipOnly) {
+                    evaluate(sigs[num], p, flow, flowFlags, false);
+                    if (passed) {
+                        break;
+                    }
                 }
             }
         }
@@ -140,6 +148,28 @@ public final class DetectionContext {
         flushAlerts(p, flow, flowFlags, sink);
         app = null;
         window = null;
+    }
+
+    /**
+     * The group's IP-only rules whose addresses match the packet (by the engine's {@link IpOnlyIndex}),
+     * evaluated in signature order as the plain loop would; the others cannot pass the header check.
+     */
+    private void evaluateIpOnly(DetectionEngine.Group g, Packet p, Flow flow, int flowFlags) {
+        IpOnlyIndex index = engine.ipOnlyIndex;
+        long[] bits = ipOnlyBits;
+        index.candidates(p, g.ipOnlyMask, bits);
+        int[] nums = index.nums;
+        for (int w = 0; w < index.words; w++) {
+            long x = bits[w];
+            while (x != 0) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(x);
+                x &= x - 1;
+                evaluate(sigs[nums[i]], p, flow, flowFlags, false);
+                if (passed) {
+                    return;
+                }
+            }
+        }
     }
 
     /** Hands the queued alerts of this inspection to the sink, in signature order. */

@@ -39,6 +39,12 @@ public final class DetectionEngine {
      */
     public static final String PORT_GROUPS_PROPERTY = "crowsnest.port-groups";
 
+    /**
+     * System property that turns the IP-only index ({@link IpOnlyIndex}) {@code on} (default) or {@code off}
+     * (every IP-only rule of the group is evaluated on each flow direction's first packet).
+     */
+    public static final String IP_ONLY_INDEX_PROPERTY = "crowsnest.ip-only-index";
+
     final Signature[] sigs;
     /** Per bucket (pb * DIR_BUCKETS + db): its one group, or null when {@link #portLookups} has its groups. */
     final Group[] groups = new Group[PROTO_BUCKETS * DIR_BUCKETS];
@@ -72,6 +78,11 @@ public final class DetectionEngine {
     /** Packet payload rule that may also match the raw reassembled stream (no absolute anchors). */
     final boolean[] streamOk;
     private final int boundCount;
+    /**
+     * The IP-only rules' address index (null: off); each group's {@link Group#ipOnlyMask} selects from it.
+     * Not final only so the equivalence test can put in a mutant before creating a context.
+     */
+    IpOnlyIndex ipOnlyIndex;
     int maxAlertsPerPacket = DEFAULT_MAX_ALERTS;
 
     static final class Group {
@@ -98,6 +109,8 @@ public final class DetectionEngine {
         TransactionPrefilter[] txPrefilter;
         /** Distinct packet fast patterns; the largest automaton's pattern count; transaction fast patterns. */
         int fastPatterns, maxPatternCount, txPatterns;
+        /** {@link #ipOnly} as a bitset over {@link DetectionEngine#ipOnlyIndex}'s rules (null: index off). */
+        long[] ipOnlyMask;
 
         Group(String name, int[] ipOnly, int[] always, int[] txSigs, MultiPatternMatcher matcher, int[][] patternSigs,
               int size, int maxPatternLength) {
@@ -143,11 +156,14 @@ public final class DetectionEngine {
             .thenComparingInt(Signature::gid);
 
     private DetectionEngine(List<Signature> list) {
-        this(list, true, portGroupCaps());
+        this(list, true, portGroupCaps(), ipOnlyIndexOn());
     }
 
-    /** {@code portCaps}: null for no port grouping, else {to_server cap, to_client cap} (0: no cap). */
-    private DetectionEngine(List<Signature> list, boolean txPrefilterOn, int[] portCaps) {
+    /**
+     * {@code portCaps}: null for no port grouping, else {to_server cap, to_client cap} (0: no cap);
+     * {@code ipOnlyIndexOn}: look IP-only rules up by address rather than evaluate each.
+     */
+    private DetectionEngine(List<Signature> list, boolean txPrefilterOn, int[] portCaps, boolean ipOnlyIndexOn) {
         List<Signature> sorted = new ArrayList<>(list);
         sorted.sort(ORDER);
         sigs = sorted.toArray(new Signature[0]);
@@ -245,10 +261,31 @@ public final class DetectionEngine {
                 }
             }
         }
+        ipOnlyIndex = ipOnlyIndexOn ? buildIpOnlyIndex(built) : null;
         maxGroupSize = maxSize;
         maxPatterns = maxPat;
         fastPatternCount = fps;
         txFastPatternCount = txPatterns;
+    }
+
+    /**
+     * One index over the IP-only rules of all groups (IP-only rules of protocol ip sit in many buckets:
+     * one index rather than one per group keeps its memory to one copy) and each group's mask over it.
+     */
+    private IpOnlyIndex buildIpOnlyIndex(Group[] built) {
+        boolean[] ipOnly = new boolean[sigs.length];
+        for (Group g : built) {
+            for (int num : g.ipOnly) {
+                ipOnly[num] = true;
+            }
+        }
+        int[] nums = java.util.stream.IntStream.range(0, sigs.length).filter(i -> ipOnly[i]).toArray();
+        IpOnlyIndex index = IpOnlyIndex.build(sigs, nums);
+        Map<int[], long[]> masks = new java.util.IdentityHashMap<>();
+        for (Group g : built) {
+            g.ipOnlyMask = masks.computeIfAbsent(g.ipOnly, index::maskOf);
+        }
+        return index;
     }
 
     /** The rules of one protocol/direction bucket, ascending (rules waiting on the app layer left out). */
@@ -324,22 +361,42 @@ public final class DetectionEngine {
 
     /** As {@link #build} but every transaction rule is evaluated on every update (tests: prefilter equivalence). */
     static DetectionEngine buildWithoutTransactionPrefilter(List<Signature> signatures) {
-        return new DetectionEngine(signatures, false, portGroupCaps());
+        return new DetectionEngine(signatures, false, portGroupCaps(), ipOnlyIndexOn());
     }
 
     /** As {@link #build} but TCP and UDP are not grouped by port (tests: port group equivalence). */
     static DetectionEngine buildWithoutPortGroups(List<Signature> signatures) {
-        return new DetectionEngine(signatures, true, null);
+        return new DetectionEngine(signatures, true, null, ipOnlyIndexOn());
+    }
+
+    /** As {@link #build} but every IP-only rule of a group is evaluated (tests: IP-only index equivalence). */
+    static DetectionEngine buildWithoutIpOnlyIndex(List<Signature> signatures) {
+        return new DetectionEngine(signatures, true, portGroupCaps(), false);
     }
 
     /** As {@link #build} with port groups capped at {@code toServer} / {@code toClient} groups (0: no cap). */
     static DetectionEngine buildWithPortGroupCaps(List<Signature> signatures, int toServer, int toClient) {
-        return new DetectionEngine(signatures, true, new int[] {toServer, toClient});
+        return new DetectionEngine(signatures, true, new int[] {toServer, toClient}, ipOnlyIndexOn());
     }
 
     /** The port group caps {@link #PORT_GROUPS_PROPERTY} asks for: null for off. */
     static int[] portGroupCaps() {
         return parsePortGroupCaps(System.getProperty(PORT_GROUPS_PROPERTY));
+    }
+
+    /** Whether {@link #IP_ONLY_INDEX_PROPERTY} asks for the IP-only index (default on). */
+    static boolean ipOnlyIndexOn() {
+        return parseIpOnlyIndex(System.getProperty(IP_ONLY_INDEX_PROPERTY));
+    }
+
+    static boolean parseIpOnlyIndex(String v) {
+        if (v == null || v.isBlank() || v.trim().equals("on")) {
+            return true;
+        }
+        if (v.trim().equals("off")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-D" + IP_ONLY_INDEX_PROPERTY + "=" + v + ": expected on or off");
     }
 
     static int[] parsePortGroupCaps(String v) {

@@ -60,6 +60,42 @@ public final class AddressSet {
         return inV6(v6Inc, hi, lo) && !inV6(v6Exc, hi, lo);
     }
 
+    /**
+     * The IPv4 addresses (unsigned 32-bit) where this set's membership may change: 0 and every start and
+     * end + 1 of its included and excluded ranges, unsorted, possibly repeated. Between two consecutive
+     * boundaries {@link #matches} gives the same answer for every address (the IP-only index relies on it).
+     */
+    public long[] v4Boundaries() {
+        long[] out = new long[1 + v4Inc.length + v4Exc.length];
+        int n = 1;
+        for (long[] r : new long[][] {v4Inc, v4Exc}) {
+            for (int i = 0; i < r.length; i += 2) {
+                out[n++] = r[i];
+                if (r[i + 1] < 0xFFFFFFFFL) {
+                    out[n++] = r[i + 1] + 1;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** As {@link #v4Boundaries} for IPv6 (and non-IPv4) addresses: {hi, lo} pairs, starting with {0, 0}. */
+    public long[] v6Boundaries() {
+        long[] out = new long[2 + v6Inc.length + v6Exc.length];
+        int n = 2;
+        for (long[] r : new long[][] {v6Inc, v6Exc}) {
+            for (int i = 0; i < r.length; i += 4) {
+                out[n++] = r[i];
+                out[n++] = r[i + 1];
+                if (r[i + 2] != -1L || r[i + 3] != -1L) { // end + 1 (128-bit)
+                    out[n++] = r[i + 3] == -1L ? r[i + 2] + 1 : r[i + 2];
+                    out[n++] = r[i + 3] + 1;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     private static boolean inV4(long[] r, long a) {
         int lo = 0, hi = r.length / 2 - 1;
         while (lo <= hi) {
