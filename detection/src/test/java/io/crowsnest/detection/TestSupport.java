@@ -110,5 +110,29 @@ public final class TestSupport {
         public long count(long sid) {
             return alerts.stream().filter(x -> x == sid).count();
         }
+
+        /**
+         * Bytes this thread allocates inspecting {@code packets} 100 times over, after 200 rounds of warm-up
+         * (JIT, per-context state grown on first use): the per-packet allocation checks of the engine tests.
+         */
+        public long inspectionAllocation(Packet[] packets, Flow[] flows, int[] flowFlags,
+                io.crowsnest.detection.engine.AlertSink sink) {
+            if (!(java.lang.management.ManagementFactory.getThreadMXBean()
+                    instanceof com.sun.management.ThreadMXBean tb)) {
+                throw new AssertionError("measuring allocation needs HotSpot's com.sun.management.ThreadMXBean");
+            }
+            for (int r = 0; r < 200; r++) {
+                for (int i = 0; i < packets.length; i++) {
+                    ctx.inspect(packets[i], flows[i], flowFlags[i], sink);
+                }
+            }
+            long before = tb.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int r = 0; r < 100; r++) {
+                for (int i = 0; i < packets.length; i++) {
+                    ctx.inspect(packets[i], flows[i], flowFlags[i], sink);
+                }
+            }
+            return tb.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        }
     }
 }

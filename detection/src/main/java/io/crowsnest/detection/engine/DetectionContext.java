@@ -15,6 +15,7 @@ import io.crowsnest.detection.inspect.PacketCondition;
 import io.crowsnest.detection.inspect.PayloadElement;
 import io.crowsnest.detection.inspect.PayloadInspector;
 import io.crowsnest.detection.inspect.PostMatch;
+import io.crowsnest.detection.inspect.TxCondition;
 import io.crowsnest.detection.prefilter.MatchSet;
 import io.crowsnest.detection.rules.PortSet;
 import io.crowsnest.detection.rules.Signature;
@@ -90,7 +91,9 @@ public final class DetectionContext {
             }
         }
         if (g.ipOnly.length > 0 && (flow == null || (flowFlags & FlowFlags.FIRST_IN_DIRECTION) != 0)) {
-            if (g.ipOnlyMask != null) {
+            // the index holds IPv4 and IPv6 addresses; a non-IP packet (only rules of other protocols reach
+            // it) takes the plain loop
+            if (g.ipOnlyMask != null && (p.ipVersion == 4 || p.ipVersion == 6)) {
                 evaluateIpOnly(g, p, flow, flowFlags);
             } else {
                 for (int num : g.ipOnly) {
@@ -515,7 +518,7 @@ public final class DetectionContext {
     }
 
     private boolean buffersMatch(Signature s, AppBinding ab, Transaction tx, boolean dir, Flow flow) {
-        for (io.crowsnest.detection.inspect.TxCondition c : ab.conds) {
+        for (TxCondition c : ab.conds) {
             if (!c.match(tx, dir, flow)) {
                 return false;
             }

@@ -9,6 +9,7 @@ import io.crowsnest.detection.inspect.TxCondition;
 import io.crowsnest.detection.rules.RuleParseException;
 import io.crowsnest.detection.rules.Signature;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Suricata's (deprecated but still used) SSH banner keywords, on the banner of the direction inspected
@@ -74,21 +75,13 @@ public final class SshVersionKeyword implements Keyword {
             if (compat) {
                 return startsWith(v, TWO_DOT) || startsWith(v, ONE_99);
             }
-            return software ? startsWith(v, want) : java.util.Arrays.equals(v, want);
+            return software ? startsWith(v, want) : Arrays.equals(v, want);
         }
 
         private static final byte[] TWO_DOT = {'2', '.'}, ONE_99 = {'1', '.', '9', '9'};
 
         private static boolean startsWith(byte[] v, byte[] p) {
-            if (v.length < p.length) {
-                return false;
-            }
-            for (int i = 0; i < p.length; i++) {
-                if (v[i] != p[i]) {
-                    return false;
-                }
-            }
-            return true;
+            return v.length >= p.length && Arrays.equals(v, 0, p.length, p, 0, p.length);
         }
 
         @Override

@@ -216,12 +216,7 @@ public final class HyperscanMatcher implements MultiPatternMatcher, AutoCloseabl
 
     @Override
     public int scan(byte[] buf, int off, int len, MatchSet out) {
-        if (off < 0 || len < 0 || off > buf.length - len) {
-            throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " length=" + buf.length);
-        }
-        if (out.capacity() < patternCount) {
-            throw new IllegalArgumentException("MatchSet capacity " + out.capacity() + " < pattern count " + patternCount);
-        }
+        MultiPatternMatcher.checkScanArguments(buf, off, len, out, patternCount);
         if (closed) {
             throw new IllegalStateException("HyperscanMatcher used after close()");
         }

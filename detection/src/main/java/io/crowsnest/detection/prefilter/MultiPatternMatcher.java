@@ -16,4 +16,14 @@ public interface MultiPatternMatcher {
 
     /** Number of ids handed out by the builder ({@code ids are 0..patternCount()-1}). */
     int patternCount();
+
+    /** The argument checks every {@link #scan} makes first (shared so the engines cannot drift apart). */
+    static void checkScanArguments(byte[] buf, int off, int len, MatchSet out, int patternCount) {
+        if (off < 0 || len < 0 || off > buf.length - len) {
+            throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " length=" + buf.length);
+        }
+        if (out.capacity() < patternCount) {
+            throw new IllegalArgumentException("MatchSet capacity " + out.capacity() + " < pattern count " + patternCount);
+        }
+    }
 }

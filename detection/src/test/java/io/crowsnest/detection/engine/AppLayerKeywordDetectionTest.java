@@ -2,16 +2,10 @@ package io.crowsnest.detection.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crowsnest.applayer.AppLayer;
 import io.crowsnest.decoders.Packet;
-import io.crowsnest.decoders.flow.Flow;
-import io.crowsnest.decoders.flow.FlowTable;
-import io.crowsnest.decoders.flow.FlowTableConfig;
-import io.crowsnest.decoders.stream.StreamConfig;
 import io.crowsnest.detection.TestSupport;
 import io.crowsnest.detection.TlsRecords;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,45 +14,19 @@ import org.junit.jupiter.api.Test;
  * buffers and mixed-direction HTTP rules, through flow table → reassembly → real parsers → engine.
  */
 class AppLayerKeywordDetectionTest {
-    final List<Long> alerts = new ArrayList<>();
-    long cseq = 1000, sseq = 7000;
-    TestSupport.Harness h;
-    FlowTable flows;
-    AppLayer app;
     int serverPort = 443;
+    TcpConversation c;
 
     void setUp(String rules) {
-        h = TestSupport.harness(rules);
-        flows = new FlowTable(new FlowTableConfig(1024, 30, 300, 10, false, h.engine.flowbitCount(),
-                h.engine.flowintCount()), 0);
-        app = new AppLayer(StreamConfig.defaults());
+        c = new TcpConversation(TestSupport.harness(rules), 40000, serverPort);
     }
 
     Packet seg(boolean toServer, int flags, byte[] payload) {
-        String s = new String(payload, StandardCharsets.ISO_8859_1);
-        Packet p = toServer ? TestSupport.tcp("10.0.0.1", 40000, "10.0.0.2", serverPort, s)
-                : TestSupport.tcp("10.0.0.2", serverPort, "10.0.0.1", 40000, s);
-        p.tcpFlags = flags;
-        p.flowHash = 42;
-        p.tcpSeq = toServer ? cseq : sseq;
-        p.tcpAck = toServer ? sseq : cseq;
-        int adv = payload.length + ((flags & 0x03) != 0 ? 1 : 0);
-        if (toServer) {
-            cseq += adv;
-        } else {
-            sseq += adv;
-        }
-        return p;
+        return c.seg(toServer, flags, payload);
     }
 
     List<Long> send(Packet p) {
-        int ff = flows.process(p);
-        Flow f = flows.current();
-        app.process(p, f, ff);
-        List<Long> out = new ArrayList<>();
-        h.ctx.inspect(p, f, ff, (pk, fl, s, x) -> out.add(s.sid()));
-        alerts.addAll(out);
-        return out;
+        return c.send(p);
     }
 
     List<Long> data(boolean toServer, byte[] b) {
@@ -70,9 +38,7 @@ class AppLayerKeywordDetectionTest {
     }
 
     void handshake() {
-        send(seg(true, 0x02, new byte[0]));
-        send(seg(false, 0x12, new byte[0]));
-        send(seg(true, 0x10, new byte[0]));
+        c.handshake();
     }
 
     List<Long> dns(boolean toServer, byte[] msg) {
@@ -84,7 +50,7 @@ class AppLayerKeywordDetectionTest {
     }
 
     long count(long sid) {
-        return alerts.stream().filter(s -> s == sid).count();
+        return c.count(sid);
     }
 
     static byte[] serverFlight(int legacy, int sv, byte[]... certs) {
@@ -207,7 +173,7 @@ class AppLayerKeywordDetectionTest {
         assertEquals(List.of(1L), data(true, "POST /tmui/login.jsp HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n"
                 + "\r\n0\r\n\r\n"));
         // an event no Crowsnest parser raises keeps its rule waiting, not silently never matching
-        assertEquals(true, h.engine.isParked(h.engine.signatures().stream().filter(x -> x.sid() == 2).findFirst()
+        assertEquals(true, c.h.engine.isParked(c.h.engine.signatures().stream().filter(x -> x.sid() == 2).findFirst()
                 .orElseThrow()));
     }
 

